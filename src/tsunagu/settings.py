@@ -69,9 +69,10 @@ def database_from_url(url: str) -> dict:
             path = path[1:]
         elif path.startswith("/"):  # sqlite:///relative/to/project
             path = str(PROJECT_DIR / path[1:])
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": path or str(VAR_DIR / "tsunagu.sqlite3"),
+            "NAME": path,
             "OPTIONS": {"init_command": "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL;"},
         }
     raise ImproperlyConfigured(
