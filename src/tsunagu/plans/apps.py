@@ -6,3 +6,10 @@ class PlansConfig(AppConfig):
     name = "tsunagu.plans"
     label = "plans"
     verbose_name = _("Welfare plan")
+
+    def ready(self) -> None:
+        from tsunagu.core.home import register_panel
+
+        from .views import home_panel
+
+        register_panel("plans/_home_panel.html", home_panel, order=10)

@@ -19,3 +19,14 @@
     }
   });
 })();
+// Bars carry their width as data so the CSP can forbid inline styles.
+(function () {
+  "use strict";
+  function sizeBars(root) {
+    root.querySelectorAll("[data-width]").forEach(function (element) {
+      element.style.width = Math.max(0, Math.min(100, Number(element.getAttribute("data-width")))) + "%";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { sizeBars(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { sizeBars(event.target); });
+})();
