@@ -68,7 +68,11 @@ def selected_fiscal_year(request: HttpRequest, plan: Plan) -> tuple[int, FiscalY
     if form.is_bound and form.is_valid() and form.cleaned_data.get("fy"):
         return form.cleaned_data["fy"], form
     if form.is_bound and not form.is_valid():
-        raise Http404
+        messages.warning(
+            request,
+            _("%(value)s is not a fiscal year of this plan; showing %(year)s.")
+            % {"value": request.GET.get("fy", ""), "year": fiscal_year_label(default)},
+        )
     return default, FiscalYearForm(initial={"fy": default}, years=fiscal_year_choices(plan))
 
 
@@ -114,7 +118,7 @@ def tree(request: HttpRequest) -> HttpResponse:
             "directions__measures__initiatives",
             queryset=Initiative.objects.filter(archived_at__isnull=True)
             .select_related("repost_of")
-            .prefetch_related("responsibilities__organization", "guideline_links__item")
+            .prefetch_related("responsibilities__organization", "responsibilities__via", "guideline_links__item")
             .order_by("sort_key"),
         ),
         Prefetch("indicator_links", queryset=GoalIndicator.objects.select_related("indicator")),
