@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area, AuditEvent, LoginAttempt, Membership, Organization, OrganizationAlias, User
+from .models import (
+    Area,
+    AuditEvent,
+    LoginAttempt,
+    Membership,
+    Organization,
+    OrganizationAlias,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -16,7 +24,10 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "display_name", "email", "is_active", "is_superuser", "last_login"]
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Name shown in tsunagu"), {"fields": ["display_name", "display_name_kana"]}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Name shown in tsunagu"), {"fields": ["display_name", "display_name_kana"]}),
+    )
 
 
 class AliasInline(admin.TabularInline):

@@ -26,7 +26,9 @@ def register_panel(template: str, function: PanelFunction, *, order: int = 100) 
 
 
 def home_panels() -> list[Callable[[HttpRequest], SafeString | None]]:
-    def renderer(template: str, function: PanelFunction) -> Callable[[HttpRequest], SafeString | None]:
+    def renderer(
+        template: str, function: PanelFunction
+    ) -> Callable[[HttpRequest], SafeString | None]:
         def render(request: HttpRequest) -> SafeString | None:
             context = function(request)
             if context is None:

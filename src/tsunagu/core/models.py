@@ -206,9 +206,7 @@ class Area(models.Model):
         ids = {self.pk}
         frontier = {self.pk}
         while frontier:
-            frontier = set(
-                Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-            )
+            frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
             ids |= frontier
         return ids
 

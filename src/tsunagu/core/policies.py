@@ -18,7 +18,9 @@ def organization_ids_for(user: AnyUser, *roles: str) -> set[int]:
     cache_key = "_tsunagu_memberships"
     memberships: list[tuple[int, str]] | None = getattr(user, cache_key, None)
     if memberships is None:
-        memberships = list(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+        memberships = list(
+            Membership.objects.filter(user=user).values_list("organization_id", "role")
+        )
         setattr(user, cache_key, memberships)
     return {org_id for org_id, role in memberships if not roles or role in roles}
 

@@ -14,7 +14,14 @@ class GuidelineItemAdmin(admin.ModelAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["name", "municipality", "first_fiscal_year", "last_fiscal_year", "owner", "is_current"]
+    list_display = [
+        "name",
+        "municipality",
+        "first_fiscal_year",
+        "last_fiscal_year",
+        "owner",
+        "is_current",
+    ]
     autocomplete_fields = ["owner"]
 
 

@@ -30,13 +30,19 @@ def trend(indicator: Indicator, values: list[IndicatorValue]) -> str:
     achieved = latest.value >= target if indicator.higher_is_better else latest.value <= target
     if achieved:
         return "achieved"
-    if indicator.baseline_value is None or indicator.baseline_year is None or indicator.target_year is None:
+    if (
+        indicator.baseline_value is None
+        or indicator.baseline_year is None
+        or indicator.target_year is None
+    ):
         return "behind"
     span = indicator.target_year - indicator.baseline_year
     if span <= 0:
         return "behind"
     elapsed = min(max(latest.fiscal_year - indicator.baseline_year, 0), span)
-    expected = indicator.baseline_value + (target - indicator.baseline_value) * Decimal(elapsed) / Decimal(span)
+    expected = indicator.baseline_value + (target - indicator.baseline_value) * Decimal(
+        elapsed
+    ) / Decimal(span)
     on_track = latest.value >= expected if indicator.higher_is_better else latest.value <= expected
     return "on_track" if on_track else "behind"
 
@@ -94,23 +100,44 @@ def line_chart(indicator: Indicator, values: list[IndicatorValue], years: list[i
     ]
     for step in range(5):
         value = low + (high - low) * step / 4
-        parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#eeeeee"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" font-size="11" text-anchor="end" fill="#333333">{_fmt(round(value, 1))}</text>')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#eeeeee"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" font-size="11" text-anchor="end" fill="#333333">{_fmt(round(value, 1))}</text>'
+        )
     for year in years:
-        parts.append(f'<text x="{x(year):.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="11" text-anchor="middle" fill="#333333">{year}</text>')
+        parts.append(
+            f'<text x="{x(year):.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="11" text-anchor="middle" fill="#333333">{year}</text>'
+        )
     if indicator.target_value is not None:
         ty = y(float(indicator.target_value))
-        parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="8 4"/>')
-        parts.append(f'<text x="{LEFT + plot_w - 4}" y="{ty - 6:.1f}" font-size="12" text-anchor="end" fill="#6b5300">{escape(_("Target"))} {_fmt(indicator.target_value)}</text>')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="8 4"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT + plot_w - 4}" y="{ty - 6:.1f}" font-size="12" text-anchor="end" fill="#6b5300">{escape(_("Target"))} {_fmt(indicator.target_value)}</text>'
+        )
     if indicator.baseline_value is not None:
         by = y(float(indicator.baseline_value))
-        parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{by:.1f}" y2="{by:.1f}" stroke="{BASELINE_COLOUR}" stroke-width="1.5" stroke-dasharray="2 4"/>')
-        parts.append(f'<text x="{LEFT + 4}" y="{by - 6:.1f}" font-size="12" fill="#444444">{escape(_("Baseline"))} {_fmt(indicator.baseline_value)}</text>')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{by:.1f}" y2="{by:.1f}" stroke="{BASELINE_COLOUR}" stroke-width="1.5" stroke-dasharray="2 4"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT + 4}" y="{by - 6:.1f}" font-size="12" fill="#444444">{escape(_("Baseline"))} {_fmt(indicator.baseline_value)}</text>'
+        )
     if points:
-        path = " ".join(f"{'M' if index == 0 else 'L'}{x(year):.1f},{y(value):.1f}" for index, (year, value) in enumerate(points))
+        path = " ".join(
+            f"{'M' if index == 0 else 'L'}{x(year):.1f},{y(value):.1f}"
+            for index, (year, value) in enumerate(points)
+        )
         parts.append(f'<path d="{path}" fill="none" stroke="{VALUE_COLOUR}" stroke-width="3"/>')
         for year, value in points:
-            parts.append(f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="4.5" fill="{VALUE_COLOUR}"/>')
-            parts.append(f'<text x="{x(year):.1f}" y="{y(value) - 9:.1f}" font-size="11" text-anchor="middle" fill="{VALUE_COLOUR}">{_fmt(value)}</text>')
+            parts.append(
+                f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="4.5" fill="{VALUE_COLOUR}"/>'
+            )
+            parts.append(
+                f'<text x="{x(year):.1f}" y="{y(value) - 9:.1f}" font-size="11" text-anchor="middle" fill="{VALUE_COLOUR}">{_fmt(value)}</text>'
+            )
     parts.append("</svg>")
     return SafeString("".join(parts))

@@ -30,7 +30,9 @@ class ProgressReportForm(forms.ModelForm):
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "achievements": _("What the department did this fiscal year, with numbers where there are any."),
+            "achievements": _(
+                "What the department did this fiscal year, with numbers where there are any."
+            ),
             "evaluation": _("A: as planned, B: mostly, C: partly, D: not achieved."),
         }
 
@@ -43,8 +45,12 @@ class ProgressReportForm(forms.ModelForm):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return for changes"))])
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("return", _("Return for changes"))]
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class IndicatorValueForm(forms.ModelForm):
@@ -60,7 +66,10 @@ class IndicatorValueForm(forms.ModelForm):
         self.fields["fiscal_year"] = forms.TypedChoiceField(
             label=_("Fiscal year"),
             coerce=int,
-            choices=[(year, str(year)) for year in range(plan.first_fiscal_year - 1, plan.last_fiscal_year + 1)],
+            choices=[
+                (year, str(year))
+                for year in range(plan.first_fiscal_year - 1, plan.last_fiscal_year + 1)
+            ],
         )
         self.fields["source"].required = True
 
@@ -68,7 +77,14 @@ class IndicatorValueForm(forms.ModelForm):
 class IndicatorTargetForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = ["unit", "higher_is_better", "baseline_value", "baseline_year", "target_value", "target_year"]
+        fields = [
+            "unit",
+            "higher_is_better",
+            "baseline_value",
+            "baseline_year",
+            "target_value",
+            "target_year",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -83,7 +83,11 @@ class _OrganizationResolver:
             if name not in self.reported_aliases:
                 self.reported_aliases.add(name)
                 self.report.notices.append(
-                    Notice("alias", f"{code}: {name} is an alias of {organization.name}; merged (alias table)", line)
+                    Notice(
+                        "alias",
+                        f"{code}: {name} is an alias of {organization.name}; merged (alias table)",
+                        line,
+                    )
                 )
             return organization, name
         for existing in list(self.by_name):
@@ -101,12 +105,20 @@ class _OrganizationResolver:
         self.by_name[name] = organization
         self.report.new_organizations.append(name)
         self.report.notices.append(
-            Notice("organisation", f"new organisation {name} ({Organization.Kind(kind).label})", line)
+            Notice(
+                "organisation", f"new organisation {name} ({Organization.Kind(kind).label})", line
+            )
         )
         return organization, ""
 
 
-def load_plan(document: PlanDocument, *, actor: User | None = None, dry_run: bool = False, owner: Organization | None = None) -> LoadReport:
+def load_plan(
+    document: PlanDocument,
+    *,
+    actor: User | None = None,
+    dry_run: bool = False,
+    owner: Organization | None = None,
+) -> LoadReport:
     """Create or update the plan named by ``document``; all or nothing.
 
     Initiatives that the new document no longer holds are archived, not deleted,
@@ -123,10 +135,16 @@ def load_plan(document: PlanDocument, *, actor: User | None = None, dry_run: boo
     return report
 
 
-def _load(document: PlanDocument, report: LoadReport, actor: User | None, owner: Organization | None) -> None:
+def _load(
+    document: PlanDocument, report: LoadReport, actor: User | None, owner: Organization | None
+) -> None:
     guideline_items = {item.code: item for item in GuidelineItem.objects.all()}
     errors = [
-        Notice("error", f"{initiative.code}: unknown guideline code {code}; add it to the guideline table first", initiative.line)
+        Notice(
+            "error",
+            f"{initiative.code}: unknown guideline code {code}; add it to the guideline table first",
+            initiative.line,
+        )
         for initiative in document.initiatives()
         for code in initiative.guideline_codes
         if code not in guideline_items
@@ -157,16 +175,32 @@ def _load(document: PlanDocument, report: LoadReport, actor: User | None, owner:
     reposts: list[tuple[Initiative, str]] = []
     goal_ids, direction_ids, measure_ids = [], [], []
     for goal_doc in document.goals:
-        goal, _ = Goal.objects.update_or_create(plan=plan, number=goal_doc.number, defaults={"title": goal_doc.title})
+        goal, _ = Goal.objects.update_or_create(
+            plan=plan, number=goal_doc.number, defaults={"title": goal_doc.title}
+        )
         goal_ids.append(goal.pk)
         for direction_doc in goal_doc.directions:
-            direction, _ = Direction.objects.update_or_create(goal=goal, number=direction_doc.number, defaults={"title": direction_doc.title})
+            direction, _ = Direction.objects.update_or_create(
+                goal=goal, number=direction_doc.number, defaults={"title": direction_doc.title}
+            )
             direction_ids.append(direction.pk)
             for measure_doc in direction_doc.measures:
-                measure, _ = Measure.objects.update_or_create(direction=direction, number=measure_doc.number, defaults={"title": measure_doc.title})
+                measure, _ = Measure.objects.update_or_create(
+                    direction=direction,
+                    number=measure_doc.number,
+                    defaults={"title": measure_doc.title},
+                )
                 measure_ids.append(measure.pk)
                 for initiative_doc in measure_doc.initiatives:
-                    initiative = _save_initiative(plan, measure, initiative_doc, existing_initiatives, guideline_items, resolver, actor)
+                    initiative = _save_initiative(
+                        plan,
+                        measure,
+                        initiative_doc,
+                        existing_initiatives,
+                        guideline_items,
+                        resolver,
+                        actor,
+                    )
                     seen_codes.add(initiative.code)
                     if initiative_doc.repost_of:
                         reposts.append((initiative, initiative_doc.repost_of))
@@ -177,7 +211,11 @@ def _load(document: PlanDocument, report: LoadReport, actor: User | None, owner:
         pk__in=[i.pk for i, _ in reposts]
     ).update(repost_of=None)
 
-    gone = [i for code, i in existing_initiatives.items() if code not in seen_codes and i.archived_at is None]
+    gone = [
+        i
+        for code, i in existing_initiatives.items()
+        if code not in seen_codes and i.archived_at is None
+    ]
     for initiative in gone:
         initiative.archived_at = timezone.now()
         initiative.archived_by = actor
@@ -185,8 +223,12 @@ def _load(document: PlanDocument, report: LoadReport, actor: User | None, owner:
         initiative.save()
         report.archived_initiatives.append(initiative.code)
     # Structure the new document no longer has: measures etc. without any initiative left.
-    Measure.objects.filter(direction__goal__plan=plan).exclude(pk__in=measure_ids).filter(initiatives__isnull=True).delete()
-    Direction.objects.filter(goal__plan=plan).exclude(pk__in=direction_ids).filter(measures__isnull=True).delete()
+    Measure.objects.filter(direction__goal__plan=plan).exclude(pk__in=measure_ids).filter(
+        initiatives__isnull=True
+    ).delete()
+    Direction.objects.filter(goal__plan=plan).exclude(pk__in=direction_ids).filter(
+        measures__isnull=True
+    ).delete()
     Goal.objects.filter(plan=plan).exclude(pk__in=goal_ids).filter(directions__isnull=True).delete()
 
     _save_indicators(plan, document, actor)
@@ -195,7 +237,12 @@ def _load(document: PlanDocument, report: LoadReport, actor: User | None, owner:
         "plans.plan.imported",
         actor=actor,
         obj=plan,
-        data={"counts": report.counts, "created": created, "new_organizations": report.new_organizations, "archived": report.archived_initiatives},
+        data={
+            "counts": report.counts,
+            "created": created,
+            "new_organizations": report.new_organizations,
+            "archived": report.archived_initiatives,
+        },
     )
 
 
@@ -226,7 +273,11 @@ def _save_initiative(
     rows = []
     for position, responsibility in enumerate(doc.responsibilities):
         organization, written_as = resolver.resolve(responsibility.organization, doc.line, doc.code)
-        via = resolver.resolve(responsibility.via, doc.line, doc.code)[0] if responsibility.via else None
+        via = (
+            resolver.resolve(responsibility.via, doc.line, doc.code)[0]
+            if responsibility.via
+            else None
+        )
         rows.append(
             Responsibility(
                 initiative=initiative,
@@ -250,7 +301,9 @@ def _save_indicators(plan: Plan, document: PlanDocument, actor: User | None) -> 
                 merged[indicator.title] = (indicator, [(goal.number, position)])
     goals = {goal.number: goal for goal in Goal.objects.filter(plan=plan)}
     for position, (title, (doc, goal_numbers)) in enumerate(merged.items()):
-        indicator, _ = Indicator.objects.get_or_create(plan=plan, title=title, defaults={"created_by": actor})
+        indicator, _ = Indicator.objects.get_or_create(
+            plan=plan, title=title, defaults={"created_by": actor}
+        )
         indicator.position = position
         indicator.unit = doc.unit
         indicator.higher_is_better = doc.higher_is_better
@@ -269,38 +322,52 @@ def _save_indicators(plan: Plan, document: PlanDocument, actor: User | None) -> 
 
 def plan_to_document(plan: Plan) -> PlanDocument:
     """The plan as a document, in plan order, with five queries whatever its size."""
-    document = PlanDocument(plan.name, plan.municipality, (plan.first_fiscal_year, plan.last_fiscal_year))
+    document = PlanDocument(
+        plan.name, plan.municipality, (plan.first_fiscal_year, plan.last_fiscal_year)
+    )
     initiatives_by_measure: dict[int, list[Initiative]] = defaultdict(list)
     for initiative in (
         Initiative.objects.filter(plan=plan, archived_at__isnull=True)
         .select_related("repost_of")
-        .prefetch_related("guideline_links__item", "responsibilities__organization", "responsibilities__via")
+        .prefetch_related(
+            "guideline_links__item", "responsibilities__organization", "responsibilities__via"
+        )
     ):
         initiatives_by_measure[initiative.measure_id].append(initiative)
     indicators_by_goal: dict[int, list[Indicator]] = defaultdict(list)
-    for link in GoalIndicator.objects.filter(goal__plan=plan).select_related("indicator").order_by("goal_id", "position"):
+    for link in (
+        GoalIndicator.objects.filter(goal__plan=plan)
+        .select_related("indicator")
+        .order_by("goal_id", "position")
+    ):
         indicators_by_goal[link.goal_id].append(link.indicator)
 
-    measures = Measure.objects.filter(direction__goal__plan=plan).select_related("direction__goal").order_by(
-        "direction__goal__number", "direction__number", "number"
+    measures = (
+        Measure.objects.filter(direction__goal__plan=plan)
+        .select_related("direction__goal")
+        .order_by("direction__goal__number", "direction__number", "number")
     )
     goals: dict[int, GoalDoc] = {}
     directions: dict[int, DirectionDoc] = {}
     for measure in measures:
         direction, goal = measure.direction, measure.direction.goal
         if goal.pk not in goals:
-            goals[goal.pk] = GoalDoc(goal.number, goal.title, indicators=[
-                IndicatorDoc(
-                    title=i.title,
-                    unit=i.unit,
-                    higher_is_better=i.higher_is_better,
-                    baseline_value=i.baseline_value,
-                    baseline_year=i.baseline_year,
-                    target_value=i.target_value,
-                    target_year=i.target_year,
-                )
-                for i in indicators_by_goal[goal.pk]
-            ])
+            goals[goal.pk] = GoalDoc(
+                goal.number,
+                goal.title,
+                indicators=[
+                    IndicatorDoc(
+                        title=i.title,
+                        unit=i.unit,
+                        higher_is_better=i.higher_is_better,
+                        baseline_value=i.baseline_value,
+                        baseline_year=i.baseline_year,
+                        target_value=i.target_value,
+                        target_year=i.target_year,
+                    )
+                    for i in indicators_by_goal[goal.pk]
+                ],
+            )
             document.goals.append(goals[goal.pk])
         if direction.pk not in directions:
             directions[direction.pk] = DirectionDoc(direction.number, direction.title)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -95,7 +94,9 @@ class Measure(models.Model):
         verbose_name_plural = _("measures")
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["direction", "number"], name="plans_measure_unique_number")
+            models.UniqueConstraint(
+                fields=["direction", "number"], name="plans_measure_unique_number"
+            )
         ]
 
     def __str__(self) -> str:
@@ -182,12 +183,18 @@ class Initiative(ArchivableModel):
 def initiative_sort_key(code: str) -> str:
     """``4-1-2-10`` → ``04-01-02-010`` so that text order is plan order."""
     parts = [int(part) for part in code.split("-")]
-    return "-".join(f"{part:03d}" if index == 3 else f"{part:02d}" for index, part in enumerate(parts))
+    return "-".join(
+        f"{part:03d}" if index == 3 else f"{part:02d}" for index, part in enumerate(parts)
+    )
 
 
 class InitiativeGuideline(models.Model):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="guideline_links")
-    item = models.ForeignKey(GuidelineItem, on_delete=models.PROTECT, related_name="initiative_links")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="guideline_links"
+    )
+    item = models.ForeignKey(
+        GuidelineItem, on_delete=models.PROTECT, related_name="initiative_links"
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -196,13 +203,21 @@ class InitiativeGuideline(models.Model):
             models.UniqueConstraint(fields=["initiative", "item"], name="plans_guideline_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.initiative_id} 〔{self.item_id}〕"
+
 
 class Responsibility(models.Model):
     """A department responsible for an initiative, possibly implemented via another body."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="responsibilities")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="responsibilities"
+    )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("department"), on_delete=models.PROTECT, related_name="responsibilities"
+        Organization,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
     )
     via = models.ForeignKey(
         Organization,
@@ -239,9 +254,13 @@ class Indicator(TimeStampedModel):
     title = models.CharField(_("title"), max_length=300)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
-    baseline_value = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_value = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     baseline_year = models.PositiveIntegerField(_("baseline fiscal year"), null=True, blank=True)
-    target_value = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target_value = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     target_year = models.PositiveIntegerField(_("target fiscal year"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -270,6 +289,9 @@ class GoalIndicator(models.Model):
             models.UniqueConstraint(fields=["goal", "indicator"], name="plans_goalindicator_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.indicator_id}"
+
 
 class IndicatorValue(TimeStampedModel):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
@@ -283,7 +305,9 @@ class IndicatorValue(TimeStampedModel):
         verbose_name_plural = _("indicator values")
         ordering = ["fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "fiscal_year"], name="plans_indicatorvalue_unique_year")
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"], name="plans_indicatorvalue_unique_year"
+            )
         ]
 
     def __str__(self) -> str:
@@ -311,13 +335,20 @@ class ProgressReport(TimeStampedModel):
         RETURNED = "returned", _("Returned for changes")
         APPROVED = "approved", _("Approved")
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="progress_reports")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.PROTECT, related_name="progress_reports"
+    )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("department"), on_delete=models.PROTECT, related_name="progress_reports"
+        Organization,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
     )
     fiscal_year = models.PositiveIntegerField(_("fiscal year"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, blank=True)
-    evaluation = models.CharField(_("self-evaluation"), max_length=1, choices=Evaluation.choices, blank=True)
+    evaluation = models.CharField(
+        _("self-evaluation"), max_length=1, choices=Evaluation.choices, blank=True
+    )
     achievements = models.TextField(_("what was done"), blank=True)
     issues = models.TextField(_("issues"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
@@ -353,5 +384,3 @@ class ProgressReport(TimeStampedModel):
     @property
     def is_reported(self) -> bool:
         return self.state in {self.State.SUBMITTED, self.State.APPROVED}
-
-

@@ -25,7 +25,9 @@ def is_plan_manager(user: AnyUser, plan: Plan) -> bool:
     """Runs the plan: an administrator or a plan officer of the plan's managing division."""
     if is_administrator(user):
         return True
-    return plan.owner_id is not None and plan.owner_id in organization_ids_for(user, Role.PLAN_OFFICER)
+    return plan.owner_id is not None and plan.owner_id in organization_ids_for(
+        user, Role.PLAN_OFFICER
+    )
 
 
 def editable_organization_ids(user: AnyUser) -> set[int]:
@@ -63,7 +65,9 @@ def can_approve_report(user: AnyUser, report: ProgressReport) -> bool:
 def get_report_for_editing(user: AnyUser, report_id: int) -> ProgressReport:
     """A report the user may edit, or 404 (also for other departments' reports)."""
     report = (
-        ProgressReport.objects.select_related("initiative__measure__direction__goal", "organization", "initiative__plan")
+        ProgressReport.objects.select_related(
+            "initiative__measure__direction__goal", "organization", "initiative__plan"
+        )
         .filter(pk=report_id)
         .first()
     )

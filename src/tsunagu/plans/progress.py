@@ -56,14 +56,22 @@ class Tally:
         return self.percent(self.statuses.get(ProgressReport.Status.COMPLETED, 0))
 
     def status_rows(self) -> list[tuple[str, str, int]]:
-        return [(value, label, self.statuses.get(value, 0)) for value, label in ProgressReport.Status.choices]
+        return [
+            (value, label, self.statuses.get(value, 0))
+            for value, label in ProgressReport.Status.choices
+        ]
 
     def evaluation_rows(self) -> list[tuple[str, str, int]]:
-        return [(value, label, self.evaluations.get(value, 0)) for value, label in ProgressReport.Evaluation.choices]
+        return [
+            (value, label, self.evaluations.get(value, 0))
+            for value, label in ProgressReport.Evaluation.choices
+        ]
 
 
 def active_responsibilities(plan: Plan) -> QuerySet[Responsibility]:
-    return Responsibility.objects.filter(initiative__plan=plan, initiative__archived_at__isnull=True)
+    return Responsibility.objects.filter(
+        initiative__plan=plan, initiative__archived_at__isnull=True
+    )
 
 
 @dataclass
@@ -79,12 +87,16 @@ def summarise(plan: Plan, fiscal_year: int) -> Summary:
     total = Tally()
     goals: dict[int, Tally] = defaultdict(Tally)
     organizations: dict[int, Tally] = defaultdict(Tally)
-    for row in active_responsibilities(plan).values(goal_key, "organization_id").annotate(n=Count("pk")):
+    for row in (
+        active_responsibilities(plan).values(goal_key, "organization_id").annotate(n=Count("pk"))
+    ):
         goals[row[goal_key]].expected += row["n"]
         organizations[row["organization_id"]].expected += row["n"]
         total.expected += row["n"]
     reports = (
-        ProgressReport.objects.filter(initiative__plan=plan, initiative__archived_at__isnull=True, fiscal_year=fiscal_year)
+        ProgressReport.objects.filter(
+            initiative__plan=plan, initiative__archived_at__isnull=True, fiscal_year=fiscal_year
+        )
         .values(goal_key, "organization_id", "state", "status", "evaluation")
         .annotate(n=Count("pk"))
     )
@@ -97,15 +109,21 @@ def summarise(plan: Plan, fiscal_year: int) -> Summary:
                 if row["evaluation"]:
                     tally.evaluations[row["evaluation"]] += row["n"]
     goal_objects = Goal.objects.filter(plan=plan).order_by("number")
-    organization_objects = Organization.objects.filter(pk__in=organizations.keys()).order_by("sort_order", "name_kana", "name")
+    organization_objects = Organization.objects.filter(pk__in=organizations.keys()).order_by(
+        "sort_order", "name_kana", "name"
+    )
     return Summary(
         total=total,
         by_goal=[(goal, goals[goal.pk]) for goal in goal_objects],
-        by_organization=[(organization, organizations[organization.pk]) for organization in organization_objects],
+        by_organization=[
+            (organization, organizations[organization.pk]) for organization in organization_objects
+        ],
     )
 
 
-def unreported(plan: Plan, fiscal_year: int, organization_ids: set[int] | None = None) -> QuerySet[Responsibility]:
+def unreported(
+    plan: Plan, fiscal_year: int, organization_ids: set[int] | None = None
+) -> QuerySet[Responsibility]:
     """Responsibilities with no submitted or approved report for the year."""
     reported = ProgressReport.objects.filter(
         initiative=OuterRef("initiative"),
@@ -117,5 +135,8 @@ def unreported(plan: Plan, fiscal_year: int, organization_ids: set[int] | None =
     if organization_ids is not None:
         rows = rows.filter(organization_id__in=organization_ids)
     return rows.select_related("initiative", "organization", "via").order_by(
-        "organization__sort_order", "organization__name_kana", "organization__name", "initiative__sort_key"
+        "organization__sort_order",
+        "organization__name_kana",
+        "organization__name",
+        "initiative__sort_key",
     )

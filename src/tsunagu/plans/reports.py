@@ -40,16 +40,27 @@ def committee_data(plan: Plan, year: int) -> dict[str, Any]:
     """Everything the committee report shows, in a fixed number of queries."""
     approved: dict[int, list[ProgressReport]] = defaultdict(list)
     for report in (
-        ProgressReport.objects.filter(initiative__plan=plan, fiscal_year=year, state=ProgressReport.State.APPROVED)
+        ProgressReport.objects.filter(
+            initiative__plan=plan, fiscal_year=year, state=ProgressReport.State.APPROVED
+        )
         .select_related("organization")
         .order_by("organization__name")
     ):
         approved[report.initiative_id].append(report)
     initiatives_by_goal: dict[int, list[InitiativeRow]] = defaultdict(list)
-    for initiative in Initiative.objects.filter(plan=plan, archived_at__isnull=True).select_related("measure__direction").prefetch_related("responsibilities__organization").order_by("sort_key"):
-        initiatives_by_goal[initiative.measure.direction.goal_id].append(InitiativeRow(initiative, approved.get(initiative.pk, [])))
+    for initiative in (
+        Initiative.objects.filter(plan=plan, archived_at__isnull=True)
+        .select_related("measure__direction")
+        .prefetch_related("responsibilities__organization")
+        .order_by("sort_key")
+    ):
+        initiatives_by_goal[initiative.measure.direction.goal_id].append(
+            InitiativeRow(initiative, approved.get(initiative.pk, []))
+        )
     values: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for value in IndicatorValue.objects.filter(indicator__plan=plan, fiscal_year__lte=year).order_by("fiscal_year"):
+    for value in IndicatorValue.objects.filter(
+        indicator__plan=plan, fiscal_year__lte=year
+    ).order_by("fiscal_year"):
         values[value.indicator_id].append(value)
     indicators_by_goal: dict[int, list[dict[str, Any]]] = defaultdict(list)
     years = list(range(plan.first_fiscal_year - 1, year + 1))
@@ -73,7 +84,11 @@ def committee_data(plan: Plan, year: int) -> dict[str, Any]:
         "fiscal_year_label": fiscal_year_label(year),
         "generated_at": timezone.localtime(),
         "goals": [
-            {"goal": goal, "initiatives": initiatives_by_goal[goal.pk], "indicators": indicators_by_goal[goal.pk]}
+            {
+                "goal": goal,
+                "initiatives": initiatives_by_goal[goal.pk],
+                "indicators": indicators_by_goal[goal.pk],
+            }
             for goal in goals
         ],
     }
@@ -82,7 +97,12 @@ def committee_data(plan: Plan, year: int) -> dict[str, Any]:
 def _header(sheet: Worksheet, row: int, headers: list[str], widths: list[int]) -> None:
     for column, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = sheet.cell(row=row, column=column, value=title)
-        cell.fill, cell.font, cell.border, cell.alignment = HEADER_FILL, HEADER_FONT, BORDER, Alignment(vertical="center", wrap_text=True)
+        cell.fill, cell.font, cell.border, cell.alignment = (
+            HEADER_FILL,
+            HEADER_FONT,
+            BORDER,
+            Alignment(vertical="center", wrap_text=True),
+        )
         sheet.column_dimensions[cell.column_letter].width = width
     sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
     sheet.print_title_rows = f"{row}:{row}"
@@ -105,8 +125,18 @@ def committee_xlsx(data: dict[str, Any]) -> bytes:
     summary.title = _("Summary")[:31]
     summary["A1"] = f"{plan} {label} {_('progress report')}"
     summary["A1"].font = Font(bold=True, size=14)
-    summary["A2"] = _("Generated %(when)s") % {"when": data["generated_at"].strftime("%Y-%m-%d %H:%M")}
-    headers = [_("Goal"), _("Initiatives"), _("Approved reports"), _("Completed (完了)"), _("In progress (実施中)"), _("Under review (見直し)"), _("Not started (未着手)")]
+    summary["A2"] = _("Generated %(when)s") % {
+        "when": data["generated_at"].strftime("%Y-%m-%d %H:%M")
+    }
+    headers = [
+        _("Goal"),
+        _("Initiatives"),
+        _("Approved reports"),
+        _("Completed (完了)"),
+        _("In progress (実施中)"),
+        _("Under review (見直し)"),
+        _("Not started (未着手)"),
+    ]
     _header(summary, 4, headers, [40, 12, 14, 12, 14, 14, 12])
     row = 5
     for entry in data["goals"]:
@@ -114,7 +144,15 @@ def committee_xlsx(data: dict[str, Any]) -> bytes:
         counts = defaultdict(int)
         for report in reports:
             counts[report.status] += 1
-        values = [str(entry["goal"]), len(entry["initiatives"]), len(reports), counts["completed"], counts["in_progress"], counts["under_review"], counts["not_started"]]
+        values = [
+            str(entry["goal"]),
+            len(entry["initiatives"]),
+            len(reports),
+            counts["completed"],
+            counts["in_progress"],
+            counts["under_review"],
+            counts["not_started"],
+        ]
         for column, value in enumerate(values, start=1):
             cell = summary.cell(row=row, column=column, value=value)
             cell.border, cell.alignment = BORDER, WRAP
@@ -126,19 +164,35 @@ def committee_xlsx(data: dict[str, Any]) -> bytes:
         sheet = workbook.create_sheet(_("Goal %(number)s") % {"number": goal.number})
         sheet["A1"] = str(goal)
         sheet["A1"].font = Font(bold=True, size=13)
-        headers = [_("Number"), _("Initiative"), _("Responsible departments"), _("Department"), _("Status"), _("Evaluation"), _("What was done"), _("Issues"), _("Next steps")]
+        headers = [
+            _("Number"),
+            _("Initiative"),
+            _("Responsible departments"),
+            _("Department"),
+            _("Status"),
+            _("Evaluation"),
+            _("What was done"),
+            _("Issues"),
+            _("Next steps"),
+        ]
         _header(sheet, 3, headers, [11, 34, 22, 16, 14, 8, 50, 34, 34])
         row = 4
         for item in entry["initiatives"]:
-            departments = "、".join(r.organization.name for r in item.initiative.responsibilities.all())
+            departments = "、".join(
+                r.organization.name for r in item.initiative.responsibilities.all()
+            )
             reports = item.reports or [None]
             for report in reports:
                 values = [
-                    item.initiative.code, item.initiative.title, departments,
+                    item.initiative.code,
+                    item.initiative.title,
+                    departments,
                     report.organization.name if report else "",
                     report.get_status_display() if report and report.status else _("Not reported"),
                     report.evaluation if report else "",
-                    report.achievements if report else "", report.issues if report else "", report.next_steps if report else "",
+                    report.achievements if report else "",
+                    report.issues if report else "",
+                    report.next_steps if report else "",
                 ]
                 for column, value in enumerate(values, start=1):
                     cell = sheet.cell(row=row, column=column, value=value)
@@ -156,9 +210,13 @@ def committee_xlsx(data: dict[str, Any]) -> bytes:
             indicator, latest = indicator_entry["indicator"], indicator_entry["latest"]
             values = [
                 indicator.title,
-                f"{indicator.baseline_value}{indicator.unit} ({indicator.baseline_year})" if indicator.baseline_value is not None else "—",
+                f"{indicator.baseline_value}{indicator.unit} ({indicator.baseline_year})"
+                if indicator.baseline_value is not None
+                else "—",
                 f"{latest.value}{indicator.unit} ({latest.fiscal_year})" if latest else "—",
-                f"{indicator.target_value}{indicator.unit} ({indicator.target_year})" if indicator.target_value is not None else "—",
+                f"{indicator.target_value}{indicator.unit} ({indicator.target_year})"
+                if indicator.target_value is not None
+                else "—",
                 indicator_entry["trend_label"],
             ]
             for column, value in enumerate(values, start=1):
@@ -181,25 +239,46 @@ def committee_pdf(data: dict[str, Any], request: HttpRequest | None = None) -> b
 def department_xlsx(plan: Plan, year: int, organization: Organization) -> bytes:
     reports = {
         report.initiative_id: report
-        for report in ProgressReport.objects.filter(initiative__plan=plan, fiscal_year=year, organization=organization)
+        for report in ProgressReport.objects.filter(
+            initiative__plan=plan, fiscal_year=year, organization=organization
+        )
     }
-    initiatives = Initiative.objects.filter(plan=plan, archived_at__isnull=True, responsibilities__organization=organization).distinct().order_by("sort_key")
+    initiatives = (
+        Initiative.objects.filter(
+            plan=plan, archived_at__isnull=True, responsibilities__organization=organization
+        )
+        .distinct()
+        .order_by("sort_key")
+    )
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = organization.name[:31]
     sheet["A1"] = f"{organization.name} {fiscal_year_label(year)}"
     sheet["A1"].font = Font(bold=True, size=13)
-    headers = [_("Number"), _("Initiative"), _("State"), _("Status"), _("Evaluation"), _("What was done"), _("Issues"), _("Next steps"), _("Manager's comment")]
+    headers = [
+        _("Number"),
+        _("Initiative"),
+        _("State"),
+        _("Status"),
+        _("Evaluation"),
+        _("What was done"),
+        _("Issues"),
+        _("Next steps"),
+        _("Manager's comment"),
+    ]
     _header(sheet, 3, headers, [11, 36, 14, 14, 8, 50, 34, 34, 30])
     for row, initiative in enumerate(initiatives, start=4):
         report = reports.get(initiative.pk)
         values = [
-            initiative.code, initiative.title,
+            initiative.code,
+            initiative.title,
             report.get_state_display() if report else _("Not started"),
             report.get_status_display() if report and report.status else "",
             report.evaluation if report else "",
-            report.achievements if report else "", report.issues if report else "",
-            report.next_steps if report else "", report.review_comment if report else "",
+            report.achievements if report else "",
+            report.issues if report else "",
+            report.next_steps if report else "",
+            report.review_comment if report else "",
         ]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=value)
@@ -223,13 +302,27 @@ def committee_response(request: HttpRequest, plan: Plan, year: int, fmt: str) ->
         raise Http404
     data = committee_data(plan, year)
     filename = f"{plan.municipality}_{plan.name}_{year}年度_進行管理報告.{fmt}"
-    log_action("plans.report.exported", actor=request.user, obj=plan, data={"report": "committee", "format": fmt, "fiscal_year": year}, request=request)  # type: ignore[arg-type]
+    log_action(
+        "plans.report.exported",
+        actor=request.user,
+        obj=plan,
+        data={"report": "committee", "format": fmt, "fiscal_year": year},
+        request=request,
+    )  # type: ignore[arg-type]
     if fmt == "xlsx":
         return _download(committee_xlsx(data), XLSX, filename)
     return _download(committee_pdf(data, request), "application/pdf", filename)
 
 
-def department_response(request: HttpRequest, plan: Plan, year: int, organization: Organization) -> HttpResponse:
-    log_action("plans.report.exported", actor=request.user, obj=organization, data={"report": "department", "format": "xlsx", "fiscal_year": year}, request=request)  # type: ignore[arg-type]
+def department_response(
+    request: HttpRequest, plan: Plan, year: int, organization: Organization
+) -> HttpResponse:
+    log_action(
+        "plans.report.exported",
+        actor=request.user,
+        obj=organization,
+        data={"report": "department", "format": "xlsx", "fiscal_year": year},
+        request=request,
+    )  # type: ignore[arg-type]
     filename = f"{organization.name}_{year}年度_進行管理.xlsx"
     return _download(department_xlsx(plan, year, organization), XLSX, filename)

@@ -21,7 +21,12 @@ REPORT_FIELDS = ("status", "evaluation", "achievements", "issues", "next_steps")
 
 
 def current_plan() -> Plan | None:
-    return Plan.objects.filter(is_current=True).select_related("owner").order_by("-last_fiscal_year", "-pk").first()
+    return (
+        Plan.objects.filter(is_current=True)
+        .select_related("owner")
+        .order_by("-last_fiscal_year", "-pk")
+        .first()
+    )
 
 
 def _snapshot(report: ProgressReport) -> dict[str, Any]:
@@ -59,7 +64,8 @@ def save_report(
         )
         if not report.is_editable:
             raise ValidationError(
-                _("This report is %(state)s and can no longer be edited.") % {"state": report.get_state_display()}
+                _("This report is %(state)s and can no longer be edited.")
+                % {"state": report.get_state_display()}
             )
         before = {} if created else _snapshot(report)
         for field in REPORT_FIELDS:
@@ -81,13 +87,27 @@ def save_report(
         report.save()
         changes = field_changes(before, _snapshot(report))
         if changes or created:
-            log_action("plans.progress.saved", actor=actor, obj=report, data={"changes": changes, "fiscal_year": fiscal_year}, request=request)
+            log_action(
+                "plans.progress.saved",
+                actor=actor,
+                obj=report,
+                data={"changes": changes, "fiscal_year": fiscal_year},
+                request=request,
+            )
         if submit:
-            log_action("plans.progress.submitted", actor=actor, obj=report, data={"fiscal_year": fiscal_year}, request=request)
+            log_action(
+                "plans.progress.submitted",
+                actor=actor,
+                obj=report,
+                data={"fiscal_year": fiscal_year},
+                request=request,
+            )
     return report
 
 
-def approve_report(report: ProgressReport, *, actor: User, comment: str = "", request: HttpRequest | None = None) -> ProgressReport:
+def approve_report(
+    report: ProgressReport, *, actor: User, comment: str = "", request: HttpRequest | None = None
+) -> ProgressReport:
     with transaction.atomic():
         report = ProgressReport.objects.select_for_update().get(pk=report.pk)
         if report.state != ProgressReport.State.SUBMITTED:
@@ -101,11 +121,19 @@ def approve_report(report: ProgressReport, *, actor: User, comment: str = "", re
         report.review_comment = comment
         report.updated_by = actor
         report.save()
-        log_action("plans.progress.approved", actor=actor, obj=report, data={"comment": comment}, request=request)
+        log_action(
+            "plans.progress.approved",
+            actor=actor,
+            obj=report,
+            data={"comment": comment},
+            request=request,
+        )
     return report
 
 
-def return_report(report: ProgressReport, *, actor: User, comment: str, request: HttpRequest | None = None) -> ProgressReport:
+def return_report(
+    report: ProgressReport, *, actor: User, comment: str, request: HttpRequest | None = None
+) -> ProgressReport:
     if not comment.strip():
         raise ValidationError(_("Say what should be changed when returning a report."))
     with transaction.atomic():
@@ -119,7 +147,13 @@ def return_report(report: ProgressReport, *, actor: User, comment: str, request:
         report.approved_by = None
         report.updated_by = actor
         report.save()
-        log_action("plans.progress.returned", actor=actor, obj=report, data={"comment": comment, "from": previous}, request=request)
+        log_action(
+            "plans.progress.returned",
+            actor=actor,
+            obj=report,
+            data={"comment": comment, "from": previous},
+            request=request,
+        )
     return report
 
 
@@ -137,23 +171,47 @@ def record_indicator_value(
     if not plan.first_fiscal_year - 10 <= fiscal_year <= plan.last_fiscal_year + 5:
         raise ValidationError(_("The fiscal year is outside the plan's period."))
     with transaction.atomic():
-        existing = IndicatorValue.objects.select_for_update().filter(indicator=indicator, fiscal_year=fiscal_year).first()
-        before = {"value": str(existing.value), "source": existing.source, "note": existing.note} if existing else {}
-        row = existing or IndicatorValue(indicator=indicator, fiscal_year=fiscal_year, created_by=actor)
+        existing = (
+            IndicatorValue.objects.select_for_update()
+            .filter(indicator=indicator, fiscal_year=fiscal_year)
+            .first()
+        )
+        before = (
+            {"value": str(existing.value), "source": existing.source, "note": existing.note}
+            if existing
+            else {}
+        )
+        row = existing or IndicatorValue(
+            indicator=indicator, fiscal_year=fiscal_year, created_by=actor
+        )
         row.value, row.source, row.note, row.updated_by = value, source, note, actor
         row.save()
         log_action(
             "plans.indicator_value.recorded",
             actor=actor,
             obj=indicator,
-            data={"fiscal_year": fiscal_year, "changes": field_changes(before, {"value": str(value), "source": source, "note": note})},
+            data={
+                "fiscal_year": fiscal_year,
+                "changes": field_changes(
+                    before, {"value": str(value), "source": source, "note": note}
+                ),
+            },
             request=request,
         )
     return row
 
 
-def update_indicator_targets(indicator: Indicator, data: dict[str, Any], *, actor: User, request: HttpRequest | None = None) -> Indicator:
-    keys = ("unit", "higher_is_better", "baseline_value", "baseline_year", "target_value", "target_year")
+def update_indicator_targets(
+    indicator: Indicator, data: dict[str, Any], *, actor: User, request: HttpRequest | None = None
+) -> Indicator:
+    keys = (
+        "unit",
+        "higher_is_better",
+        "baseline_value",
+        "baseline_year",
+        "target_value",
+        "target_year",
+    )
     before = {key: str(getattr(indicator, key)) for key in keys}
     with transaction.atomic():
         for key in keys:
@@ -164,7 +222,11 @@ def update_indicator_targets(indicator: Indicator, data: dict[str, Any], *, acto
             "plans.indicator.updated",
             actor=actor,
             obj=indicator,
-            data={"changes": field_changes(before, {key: str(getattr(indicator, key)) for key in keys})},
+            data={
+                "changes": field_changes(
+                    before, {key: str(getattr(indicator, key)) for key in keys}
+                )
+            },
             request=request,
         )
     return indicator

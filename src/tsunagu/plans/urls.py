@@ -27,12 +27,20 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("progress/", views.my_progress, name="my_progress"),
     path("progress/not-reported/", views.not_reported, name="not_reported"),
-    path("progress/<int:year>/<initiative:code>/<int:organization_id>/", views.progress_edit, name="progress_edit"),
+    path(
+        "progress/<int:year>/<initiative:code>/<int:organization_id>/",
+        views.progress_edit,
+        name="progress_edit",
+    ),
     path("progress/reports/<int:report_id>/review/", views.progress_review, name="progress_review"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("indicators/", views.indicator_list, name="indicators"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("reports/", views.report_index, name="reports"),
     path("reports/<int:year>/committee.<str:fmt>", views.committee_report, name="committee_report"),
-    path("reports/<int:year>/departments/<int:organization_id>.xlsx", views.department_report, name="department_report"),
+    path(
+        "reports/<int:year>/departments/<int:organization_id>.xlsx",
+        views.department_report,
+        name="department_report",
+    ),
 ]

@@ -64,7 +64,9 @@ def fiscal_year_choices(plan: Plan) -> list[tuple[int, str]]:
 def selected_fiscal_year(request: HttpRequest, plan: Plan) -> tuple[int, FiscalYearForm]:
     """The ``fy`` query parameter, or this fiscal year clamped to the plan's period."""
     form = FiscalYearForm(request.GET or None, years=fiscal_year_choices(plan))
-    default = min(max(fiscal_year_of(timezone.localdate()), plan.first_fiscal_year), plan.last_fiscal_year)
+    default = min(
+        max(fiscal_year_of(timezone.localdate()), plan.first_fiscal_year), plan.last_fiscal_year
+    )
     if form.is_bound and form.is_valid() and form.cleaned_data.get("fy"):
         return form.cleaned_data["fy"], form
     if form.is_bound and not form.is_valid():
@@ -89,7 +91,9 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
     plan = services.current_plan()
     if plan is None:
         return {"plan": None}
-    year = min(max(fiscal_year_of(timezone.localdate()), plan.first_fiscal_year), plan.last_fiscal_year)
+    year = min(
+        max(fiscal_year_of(timezone.localdate()), plan.first_fiscal_year), plan.last_fiscal_year
+    )
     own = policies.reporting_organization_ids(request.user)
     awaiting = ProgressReport.objects.filter(
         fiscal_year=year,
@@ -97,7 +101,14 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
         state=ProgressReport.State.SUBMITTED,
     ).count()
     missing = unreported(plan, year, own).count() if own else 0
-    return {"plan": plan, "fiscal_year": year, "fiscal_year_label": fiscal_year_label(year), "awaiting": awaiting, "missing": missing, "has_departments": bool(own)}
+    return {
+        "plan": plan,
+        "fiscal_year": year,
+        "fiscal_year_label": fiscal_year_label(year),
+        "awaiting": awaiting,
+        "missing": missing,
+        "has_departments": bool(own),
+    }
 
 
 # -- the plan itself ---------------------------------------------------------------------------------
@@ -118,7 +129,9 @@ def tree(request: HttpRequest) -> HttpResponse:
             "directions__measures__initiatives",
             queryset=Initiative.objects.filter(archived_at__isnull=True)
             .select_related("repost_of")
-            .prefetch_related("responsibilities__organization", "responsibilities__via", "guideline_links__item")
+            .prefetch_related(
+                "responsibilities__organization", "responsibilities__via", "guideline_links__item"
+            )
             .order_by("sort_key"),
         ),
         Prefetch("indicator_links", queryset=GoalIndicator.objects.select_related("indicator")),
@@ -127,17 +140,21 @@ def tree(request: HttpRequest) -> HttpResponse:
     initiative_status = {
         initiative_id: summary_status(values) for initiative_id, values in statuses.items()
     }
-    return render(request, "plans/tree.html", {
-        "plan": plan,
-        "goals": goals,
-        "fiscal_year": year,
-        "fiscal_year_label": fiscal_year_label(year),
-        "year_form": year_form,
-        "initiative_status": initiative_status,
-        "status_labels": status_labels,
-        "nav": "plan",
-        "breadcrumbs": crumbs((_("Plan"), None)),
-    })
+    return render(
+        request,
+        "plans/tree.html",
+        {
+            "plan": plan,
+            "goals": goals,
+            "fiscal_year": year,
+            "fiscal_year_label": fiscal_year_label(year),
+            "year_form": year_form,
+            "initiative_status": initiative_status,
+            "status_labels": status_labels,
+            "nav": "plan",
+            "breadcrumbs": crumbs((_("Plan"), None)),
+        },
+    )
 
 
 def summary_status(values: list[str]) -> str:
@@ -164,7 +181,10 @@ def initiative_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("organization", "approved_by", "submitted_by")
         .order_by("-fiscal_year", "organization__name")
     )
-    report_ids = [str(pk) for pk in ProgressReport.objects.filter(initiative=initiative).values_list("pk", flat=True)]
+    report_ids = [
+        str(pk)
+        for pk in ProgressReport.objects.filter(initiative=initiative).values_list("pk", flat=True)
+    ]
     own = policies.reporting_organization_ids(request.user)
     may_see_history = policies.is_plan_manager(request.user, plan) or bool(
         own & {r.organization_id for r in initiative.responsibilities.all()}
@@ -178,31 +198,53 @@ def initiative_detail(request: HttpRequest, code: str) -> HttpResponse:
             .select_related("actor")
             .order_by("-at")[:50]
         )
-        reports_by_id = {str(report.pk): report for report in ProgressReport.objects.filter(initiative=initiative).select_related("organization")}
+        reports_by_id = {
+            str(report.pk): report
+            for report in ProgressReport.objects.filter(initiative=initiative).select_related(
+                "organization"
+            )
+        }
         for event in history:
             event.report = reports_by_id.get(event.object_id)  # type: ignore[attr-defined]
-    year = min(max(fiscal_year_of(timezone.localdate()), plan.first_fiscal_year), plan.last_fiscal_year)
-    editable = [r for r in initiative.responsibilities.all() if r.organization_id in policies.editable_organization_ids(request.user)]
+    year = min(
+        max(fiscal_year_of(timezone.localdate()), plan.first_fiscal_year), plan.last_fiscal_year
+    )
+    editable = [
+        r
+        for r in initiative.responsibilities.all()
+        if r.organization_id in policies.editable_organization_ids(request.user)
+    ]
     goal = initiative.measure.direction.goal
-    return render(request, "plans/initiative_detail.html", {
-        "plan": plan,
-        "initiative": initiative,
-        "goal": goal,
-        "reports": reports,
-        "history": history,
-        "may_see_history": may_see_history,
-        "editable_responsibilities": editable,
-        "current_year": year,
-        "nav": "plan",
-        "breadcrumbs": crumbs(plan_crumb(plan), (str(goal), reverse("plans:tree") + f"#goal-{goal.number}"), (initiative.code, None)),
-    })
+    return render(
+        request,
+        "plans/initiative_detail.html",
+        {
+            "plan": plan,
+            "initiative": initiative,
+            "goal": goal,
+            "reports": reports,
+            "history": history,
+            "may_see_history": may_see_history,
+            "editable_responsibilities": editable,
+            "current_year": year,
+            "nav": "plan",
+            "breadcrumbs": crumbs(
+                plan_crumb(plan),
+                (str(goal), reverse("plans:tree") + f"#goal-{goal.number}"),
+                (initiative.code, None),
+            ),
+        },
+    )
 
 
 @login_required
 def department_list(request: HttpRequest) -> HttpResponse:
     plan = get_plan()
     organizations = (
-        Organization.objects.filter(responsibilities__initiative__plan=plan, responsibilities__initiative__archived_at__isnull=True)
+        Organization.objects.filter(
+            responsibilities__initiative__plan=plan,
+            responsibilities__initiative__archived_at__isnull=True,
+        )
         .annotate(initiative_count=Count("responsibilities__initiative", distinct=True))
         .select_related("parent")
         .order_by("parent__sort_order", "parent__name", "sort_order", "name_kana", "name")
@@ -212,13 +254,17 @@ def department_list(request: HttpRequest) -> HttpResponse:
         .annotate(initiative_count=Count("implementations__initiative", distinct=True))
         .order_by("name")
     )
-    return render(request, "plans/department_list.html", {
-        "plan": plan,
-        "organizations": organizations,
-        "implementers": via,
-        "nav": "plan",
-        "breadcrumbs": crumbs(plan_crumb(plan), (_("By department"), None)),
-    })
+    return render(
+        request,
+        "plans/department_list.html",
+        {
+            "plan": plan,
+            "organizations": organizations,
+            "implementers": via,
+            "nav": "plan",
+            "breadcrumbs": crumbs(plan_crumb(plan), (_("By department"), None)),
+        },
+    )
 
 
 @login_required
@@ -227,20 +273,30 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=pk)
     initiatives = (
         Initiative.objects.filter(plan=plan, archived_at__isnull=True)
-        .filter(Q(responsibilities__organization=organization) | Q(responsibilities__via=organization))
+        .filter(
+            Q(responsibilities__organization=organization) | Q(responsibilities__via=organization)
+        )
         .distinct()
         .for_tree()
         .order_by("sort_key")
     )
     if not initiatives:
         raise Http404
-    return render(request, "plans/department_detail.html", {
-        "plan": plan,
-        "organization": organization,
-        "initiatives": initiatives,
-        "nav": "plan",
-        "breadcrumbs": crumbs(plan_crumb(plan), (_("By department"), reverse("plans:departments")), (organization.name, None)),
-    })
+    return render(
+        request,
+        "plans/department_detail.html",
+        {
+            "plan": plan,
+            "organization": organization,
+            "initiatives": initiatives,
+            "nav": "plan",
+            "breadcrumbs": crumbs(
+                plan_crumb(plan),
+                (_("By department"), reverse("plans:departments")),
+                (organization.name, None),
+            ),
+        },
+    )
 
 
 @login_required
@@ -250,45 +306,73 @@ def guideline_matrix(request: HttpRequest) -> HttpResponse:
     counts: dict[tuple[int, int], int] = defaultdict(int)
     totals: dict[int, int] = defaultdict(int)
     for item_id, goal_number, n in (
-        GuidelineItem.objects.filter(initiative_links__initiative__plan=plan, initiative_links__initiative__archived_at__isnull=True)
+        GuidelineItem.objects.filter(
+            initiative_links__initiative__plan=plan,
+            initiative_links__initiative__archived_at__isnull=True,
+        )
         .values_list("pk", "initiative_links__initiative__measure__direction__goal__number")
         .annotate(n=Count("initiative_links"))
     ):
         counts[(item_id, goal_number)] += n
         totals[item_id] += n
     rows = [
-        {"item": item, "cells": [counts[(item.pk, goal.number)] for goal in goals], "total": totals[item.pk]}
+        {
+            "item": item,
+            "cells": [counts[(item.pk, goal.number)] for goal in goals],
+            "total": totals[item.pk],
+        }
         for item in GuidelineItem.objects.all()
     ]
-    return render(request, "plans/guideline_matrix.html", {
-        "plan": plan,
-        "goals": goals,
-        "rows": rows,
-        "covered": sum(1 for row in rows if row["total"]),
-        "nav": "plan",
-        "breadcrumbs": crumbs(plan_crumb(plan), (_("Guideline coverage"), None)),
-    })
+    return render(
+        request,
+        "plans/guideline_matrix.html",
+        {
+            "plan": plan,
+            "goals": goals,
+            "rows": rows,
+            "covered": sum(1 for row in rows if row["total"]),
+            "nav": "plan",
+            "breadcrumbs": crumbs(plan_crumb(plan), (_("Guideline coverage"), None)),
+        },
+    )
 
 
 @login_required
 def guideline_detail(request: HttpRequest, code: str) -> HttpResponse:
     plan = get_plan()
     item = get_object_or_404(GuidelineItem, code=code)
-    initiatives = Initiative.objects.filter(plan=plan, archived_at__isnull=True, guideline_links__item=item).for_tree().order_by("sort_key")
-    return render(request, "plans/guideline_detail.html", {
-        "plan": plan,
-        "item": item,
-        "initiatives": initiatives,
-        "nav": "plan",
-        "breadcrumbs": crumbs(plan_crumb(plan), (_("Guideline coverage"), reverse("plans:guidelines")), (item.code, None)),
-    })
+    initiatives = (
+        Initiative.objects.filter(plan=plan, archived_at__isnull=True, guideline_links__item=item)
+        .for_tree()
+        .order_by("sort_key")
+    )
+    return render(
+        request,
+        "plans/guideline_detail.html",
+        {
+            "plan": plan,
+            "item": item,
+            "initiatives": initiatives,
+            "nav": "plan",
+            "breadcrumbs": crumbs(
+                plan_crumb(plan),
+                (_("Guideline coverage"), reverse("plans:guidelines")),
+                (item.code, None),
+            ),
+        },
+    )
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
     """Escape ``text`` and wrap each search term in <mark>."""
     escaped = str(escape(text))
     for term in sorted(set(terms), key=len, reverse=True):
-        escaped = re.sub(re.escape(str(escape(term))), lambda m: f"<mark>{m.group(0)}</mark>", escaped, flags=re.IGNORECASE)
+        escaped = re.sub(
+            re.escape(str(escape(term))),
+            lambda m: f"<mark>{m.group(0)}</mark>",
+            escaped,
+            flags=re.IGNORECASE,
+        )
     return SafeString(escaped)
 
 
@@ -308,46 +392,61 @@ def search(request: HttpRequest) -> HttpResponse:
         initiatives = Initiative.objects.filter(plan=plan, archived_at__isnull=True)
         for term in terms:
             initiatives = initiatives.filter(
-                Q(title__icontains=term) | Q(detail__icontains=term) | Q(code=term)
+                Q(title__icontains=term)
+                | Q(detail__icontains=term)
+                | Q(code=term)
                 | Q(responsibilities__organization__name__icontains=term)
             )
         for initiative in initiatives.distinct().for_tree().order_by("sort_key")[:100]:
             fields = [
-                name for name, value in (("title", initiative.title), ("detail", initiative.detail))
+                name
+                for name, value in (("title", initiative.title), ("detail", initiative.detail))
                 if any(term.lower() in value.lower() for term in terms)
             ]
-            results.append({
-                "initiative": initiative,
-                "title": highlight(initiative.title, terms),
-                "detail": highlight(initiative.detail, terms),
-                "matched": fields,
-            })
-    template = "plans/_search_results.html" if request.headers.get("HX-Request") else "plans/search.html"
-    return render(request, template, {
-        "plan": plan,
-        "form": form,
-        "results": results,
-        "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
-        "nav": "plan",
-        "breadcrumbs": crumbs(plan_crumb(plan), (_("Search"), None)),
-    })
+            results.append(
+                {
+                    "initiative": initiative,
+                    "title": highlight(initiative.title, terms),
+                    "detail": highlight(initiative.detail, terms),
+                    "matched": fields,
+                }
+            )
+    template = (
+        "plans/_search_results.html" if request.headers.get("HX-Request") else "plans/search.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "plan": plan,
+            "form": form,
+            "results": results,
+            "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
+            "nav": "plan",
+            "breadcrumbs": crumbs(plan_crumb(plan), (_("Search"), None)),
+        },
+    )
 
 
 # -- progress management -----------------------------------------------------------------------------
 @login_required
 def my_progress(request: HttpRequest) -> HttpResponse:
-    """"Our initiatives for FY…": the user's departments' responsibilities and their reports."""
+    """ "Our initiatives for FY…": the user's departments' responsibilities and their reports."""
     plan = get_plan()
     year, year_form = selected_fiscal_year(request, plan)
     own = policies.reporting_organization_ids(request.user)
     responsibilities = (
-        Responsibility.objects.filter(initiative__plan=plan, initiative__archived_at__isnull=True, organization_id__in=own)
+        Responsibility.objects.filter(
+            initiative__plan=plan, initiative__archived_at__isnull=True, organization_id__in=own
+        )
         .select_related("initiative", "organization", "via")
         .order_by("organization__name", "initiative__sort_key")
     )
     reports = {
         (report.initiative_id, report.organization_id): report
-        for report in ProgressReport.objects.filter(fiscal_year=year, organization_id__in=own, initiative__plan=plan)
+        for report in ProgressReport.objects.filter(
+            fiscal_year=year, organization_id__in=own, initiative__plan=plan
+        )
     }
     rows = [
         {"responsibility": r, "report": reports.get((r.initiative_id, r.organization_id))}
@@ -366,27 +465,45 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         counts[row["report"].state if row["report"] else "missing"] += 1
-    return render(request, "plans/my_progress.html", {
-        "plan": plan,
-        "rows": rows,
-        "awaiting": awaiting,
-        "counts": counts,
-        "fiscal_year": year,
-        "fiscal_year_label": fiscal_year_label(year),
-        "year_form": year_form,
-        "is_plan_manager": policies.is_plan_manager(request.user, plan),
-        "nav": "progress",
-        "breadcrumbs": crumbs((_("Progress reports"), None)),
-    })
+    return render(
+        request,
+        "plans/my_progress.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "awaiting": awaiting,
+            "counts": counts,
+            "fiscal_year": year,
+            "fiscal_year_label": fiscal_year_label(year),
+            "year_form": year_form,
+            "is_plan_manager": policies.is_plan_manager(request.user, plan),
+            "nav": "progress",
+            "breadcrumbs": crumbs((_("Progress reports"), None)),
+        },
+    )
 
 
-def _report_context(plan: Plan, initiative: Initiative, organization: Organization, year: int) -> dict[str, Any]:
+def _report_context(
+    plan: Plan, initiative: Initiative, organization: Organization, year: int
+) -> dict[str, Any]:
     previous = (
-        ProgressReport.objects.filter(initiative=initiative, organization=organization, fiscal_year__lt=year, state=ProgressReport.State.APPROVED)
+        ProgressReport.objects.filter(
+            initiative=initiative,
+            organization=organization,
+            fiscal_year__lt=year,
+            state=ProgressReport.State.APPROVED,
+        )
         .order_by("-fiscal_year")
         .first()
     )
-    return {"plan": plan, "initiative": initiative, "organization": organization, "fiscal_year": year, "fiscal_year_label": fiscal_year_label(year), "previous": previous}
+    return {
+        "plan": plan,
+        "initiative": initiative,
+        "organization": organization,
+        "fiscal_year": year,
+        "fiscal_year_label": fiscal_year_label(year),
+        "previous": previous,
+    }
 
 
 @login_required
@@ -396,43 +513,78 @@ def progress_edit(request: HttpRequest, year: int, code: str, organization_id: i
         raise Http404
     editable = policies.editable_organization_ids(request.user)
     approvable = policies.approvable_organization_ids(request.user)
-    if organization_id not in editable | approvable and not policies.is_administrator_user(request.user):
+    if organization_id not in editable | approvable and not policies.is_administrator_user(
+        request.user
+    ):
         raise Http404
     responsibility = (
-        Responsibility.objects.filter(initiative__plan=plan, initiative__code=code, organization_id=organization_id, initiative__archived_at__isnull=True)
+        Responsibility.objects.filter(
+            initiative__plan=plan,
+            initiative__code=code,
+            organization_id=organization_id,
+            initiative__archived_at__isnull=True,
+        )
         .select_related("initiative__measure__direction__goal", "organization")
         .first()
     )
     if responsibility is None:
         raise Http404
     initiative, organization = responsibility.initiative, responsibility.organization
-    report = ProgressReport.objects.filter(initiative=initiative, organization=organization, fiscal_year=year).first()
-    can_edit = (organization_id in editable or policies.is_administrator_user(request.user)) and (report is None or report.is_editable)
-    can_review = report is not None and report.state in {ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED} and policies.can_approve_report(request.user, report)
+    report = ProgressReport.objects.filter(
+        initiative=initiative, organization=organization, fiscal_year=year
+    ).first()
+    can_edit = (organization_id in editable or policies.is_administrator_user(request.user)) and (
+        report is None or report.is_editable
+    )
+    can_review = (
+        report is not None
+        and report.state in {ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED}
+        and policies.can_approve_report(request.user, report)
+    )
     form = ProgressReportForm(request.POST or None, instance=report)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
         if form.is_valid():
-            data = services.ReportData(**{field: form.cleaned_data[field] for field in services.REPORT_FIELDS})
+            data = services.ReportData(
+                **{field: form.cleaned_data[field] for field in services.REPORT_FIELDS}
+            )
             submit = "submit" in request.POST
             try:
-                services.save_report(initiative, organization, year, data, actor=request.user, submit=submit, request=request)  # type: ignore[arg-type]
+                services.save_report(
+                    initiative,
+                    organization,
+                    year,
+                    data,
+                    actor=request.user,
+                    submit=submit,
+                    request=request,
+                )  # type: ignore[arg-type]
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("The report was submitted for approval.") if submit else _("The draft was saved."))
+                messages.success(
+                    request,
+                    _("The report was submitted for approval.")
+                    if submit
+                    else _("The draft was saved."),
+                )
                 return redirect(f"{reverse('plans:my_progress')}?fy={year}")
     context = _report_context(plan, initiative, organization, year)
-    context.update({
-        "form": form,
-        "report": report,
-        "can_edit": can_edit,
-        "can_review": can_review,
-        "review_form": ReviewForm(),
-        "nav": "progress",
-        "breadcrumbs": crumbs((_("Progress reports"), f"{reverse('plans:my_progress')}?fy={year}"), (f"{initiative.code} {organization.name}", None)),
-    })
+    context.update(
+        {
+            "form": form,
+            "report": report,
+            "can_edit": can_edit,
+            "can_review": can_review,
+            "review_form": ReviewForm(),
+            "nav": "progress",
+            "breadcrumbs": crumbs(
+                (_("Progress reports"), f"{reverse('plans:my_progress')}?fy={year}"),
+                (f"{initiative.code} {organization.name}", None),
+            ),
+        }
+    )
     return render(request, "plans/progress_form.html", context)
 
 
@@ -443,16 +595,23 @@ def progress_review(request: HttpRequest, report_id: int) -> HttpResponse:
     if not policies.can_approve_report(request.user, report):
         raise Http404
     form = ReviewForm(request.POST)
-    target = reverse("plans:progress_edit", args=[report.fiscal_year, report.initiative.code, report.organization_id])
+    target = reverse(
+        "plans:progress_edit",
+        args=[report.fiscal_year, report.initiative.code, report.organization_id],
+    )
     if not form.is_valid():
         messages.error(request, _("Choose approve or return."))
         return redirect(target)
     try:
         if form.cleaned_data["decision"] == "approve":
-            services.approve_report(report, actor=request.user, comment=form.cleaned_data["comment"], request=request)  # type: ignore[arg-type]
+            services.approve_report(
+                report, actor=request.user, comment=form.cleaned_data["comment"], request=request
+            )  # type: ignore[arg-type]
             messages.success(request, _("The report was approved."))
         else:
-            services.return_report(report, actor=request.user, comment=form.cleaned_data["comment"], request=request)  # type: ignore[arg-type]
+            services.return_report(
+                report, actor=request.user, comment=form.cleaned_data["comment"], request=request
+            )  # type: ignore[arg-type]
             messages.success(request, _("The report was returned to the department."))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -464,26 +623,40 @@ def progress_review(request: HttpRequest, report_id: int) -> HttpResponse:
 def not_reported(request: HttpRequest) -> HttpResponse:
     plan = get_plan()
     year, year_form = selected_fiscal_year(request, plan)
-    scope = None if policies.is_plan_manager(request.user, plan) else policies.reporting_organization_ids(request.user)
+    scope = (
+        None
+        if policies.is_plan_manager(request.user, plan)
+        else policies.reporting_organization_ids(request.user)
+    )
     rows = list(unreported(plan, year, scope))
     reports = {
         (r.initiative_id, r.organization_id): r
-        for r in ProgressReport.objects.filter(fiscal_year=year, initiative__plan=plan).only("initiative_id", "organization_id", "state")
+        for r in ProgressReport.objects.filter(fiscal_year=year, initiative__plan=plan).only(
+            "initiative_id", "organization_id", "state"
+        )
     }
     groups: dict[Organization, list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault(row.organization, []).append({"responsibility": row, "report": reports.get((row.initiative_id, row.organization_id))})
-    return render(request, "plans/not_reported.html", {
-        "plan": plan,
-        "groups": groups,
-        "total": len(rows),
-        "fiscal_year": year,
-        "fiscal_year_label": fiscal_year_label(year),
-        "year_form": year_form,
-        "city_wide": scope is None,
-        "nav": "progress",
-        "breadcrumbs": crumbs((_("Progress reports"), reverse("plans:my_progress")), (_("Not yet reported"), None)),
-    })
+        groups.setdefault(row.organization, []).append(
+            {"responsibility": row, "report": reports.get((row.initiative_id, row.organization_id))}
+        )
+    return render(
+        request,
+        "plans/not_reported.html",
+        {
+            "plan": plan,
+            "groups": groups,
+            "total": len(rows),
+            "fiscal_year": year,
+            "fiscal_year_label": fiscal_year_label(year),
+            "year_form": year_form,
+            "city_wide": scope is None,
+            "nav": "progress",
+            "breadcrumbs": crumbs(
+                (_("Progress reports"), reverse("plans:my_progress")), (_("Not yet reported"), None)
+            ),
+        },
+    )
 
 
 @login_required
@@ -491,15 +664,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     plan = get_plan()
     year, year_form = selected_fiscal_year(request, plan)
     summary = summarise(plan, year)
-    return render(request, "plans/dashboard.html", {
-        "plan": plan,
-        "summary": summary,
-        "fiscal_year": year,
-        "fiscal_year_label": fiscal_year_label(year),
-        "year_form": year_form,
-        "nav": "dashboard",
-        "breadcrumbs": crumbs((_("Dashboard"), None)),
-    })
+    return render(
+        request,
+        "plans/dashboard.html",
+        {
+            "plan": plan,
+            "summary": summary,
+            "fiscal_year": year,
+            "fiscal_year_label": fiscal_year_label(year),
+            "year_form": year_form,
+            "nav": "dashboard",
+            "breadcrumbs": crumbs((_("Dashboard"), None)),
+        },
+    )
 
 
 # -- indicators ----------------------------------------------------------------------------------------
@@ -512,27 +689,42 @@ def indicator_rows(plan: Plan) -> list[dict[str, Any]]:
     for indicator in indicators:
         values = list(indicator.values.all())
         code = trend(indicator, values)
-        rows.append({
-            "indicator": indicator,
-            "values": values,
-            "latest": values[-1] if values else None,
-            "trend": code,
-            "trend_label": trend_label(code),
-            "chart": line_chart(indicator, values, list(range(min([plan.first_fiscal_year, *[v.fiscal_year for v in values]]), plan.last_fiscal_year + 1))),
-        })
+        rows.append(
+            {
+                "indicator": indicator,
+                "values": values,
+                "latest": values[-1] if values else None,
+                "trend": code,
+                "trend_label": trend_label(code),
+                "chart": line_chart(
+                    indicator,
+                    values,
+                    list(
+                        range(
+                            min([plan.first_fiscal_year, *[v.fiscal_year for v in values]]),
+                            plan.last_fiscal_year + 1,
+                        )
+                    ),
+                ),
+            }
+        )
     return rows
 
 
 @login_required
 def indicator_list(request: HttpRequest) -> HttpResponse:
     plan = get_plan()
-    return render(request, "plans/indicator_list.html", {
-        "plan": plan,
-        "rows": indicator_rows(plan),
-        "can_record": policies.is_plan_manager(request.user, plan),
-        "nav": "indicators",
-        "breadcrumbs": crumbs((_("Indicators"), None)),
-    })
+    return render(
+        request,
+        "plans/indicator_list.html",
+        {
+            "plan": plan,
+            "rows": indicator_rows(plan),
+            "can_record": policies.is_plan_manager(request.user, plan),
+            "nav": "indicators",
+            "breadcrumbs": crumbs((_("Indicators"), None)),
+        },
+    )
 
 
 @login_required
@@ -550,36 +742,64 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if value_form.is_valid():
                 data = value_form.cleaned_data
                 try:
-                    services.record_indicator_value(indicator, data["fiscal_year"], data["value"], source=data["source"], note=data["note"], actor=request.user, request=request)  # type: ignore[arg-type]
+                    services.record_indicator_value(
+                        indicator,
+                        data["fiscal_year"],
+                        data["value"],
+                        source=data["source"],
+                        note=data["note"],
+                        actor=request.user,
+                        request=request,
+                    )  # type: ignore[arg-type]
                 except ValidationError as exc:
                     value_form.add_error("fiscal_year", exc)
                 else:
-                    messages.success(request, _("The value for %(year)s was recorded.") % {"year": fiscal_year_label(data["fiscal_year"])})
+                    messages.success(
+                        request,
+                        _("The value for %(year)s was recorded.")
+                        % {"year": fiscal_year_label(data["fiscal_year"])},
+                    )
                     return redirect("plans:indicator_detail", pk=indicator.pk)
         elif "update_targets" in request.POST:
             target_form = IndicatorTargetForm(request.POST, instance=indicator)
             if target_form.is_valid():
-                services.update_indicator_targets(Indicator.objects.get(pk=indicator.pk), target_form.cleaned_data, actor=request.user, request=request)  # type: ignore[arg-type]
+                services.update_indicator_targets(
+                    Indicator.objects.get(pk=indicator.pk),
+                    target_form.cleaned_data,
+                    actor=request.user,
+                    request=request,
+                )  # type: ignore[arg-type]
                 messages.success(request, _("Baseline and target were saved."))
                 return redirect("plans:indicator_detail", pk=indicator.pk)
     values = list(indicator.values.order_by("fiscal_year"))
     code = trend(indicator, values)
-    years = list(range(min([plan.first_fiscal_year, *[v.fiscal_year for v in values]]), plan.last_fiscal_year + 1))
-    return render(request, "plans/indicator_detail.html", {
-        "plan": plan,
-        "indicator": indicator,
-        "goals": indicator.goals.order_by("number"),
-        "values": values,
-        "trend": code,
-        "trend_label": trend_label(code),
-        "chart": line_chart(indicator, values, years),
-        "can_record": can_record,
-        "value_form": value_form,
-        "target_form": target_form,
-        "history": history_for(indicator)[:30] if can_record else [],
-        "nav": "indicators",
-        "breadcrumbs": crumbs((_("Indicators"), reverse("plans:indicators")), (indicator.title, None)),
-    })
+    years = list(
+        range(
+            min([plan.first_fiscal_year, *[v.fiscal_year for v in values]]),
+            plan.last_fiscal_year + 1,
+        )
+    )
+    return render(
+        request,
+        "plans/indicator_detail.html",
+        {
+            "plan": plan,
+            "indicator": indicator,
+            "goals": indicator.goals.order_by("number"),
+            "values": values,
+            "trend": code,
+            "trend_label": trend_label(code),
+            "chart": line_chart(indicator, values, years),
+            "can_record": can_record,
+            "value_form": value_form,
+            "target_form": target_form,
+            "history": history_for(indicator)[:30] if can_record else [],
+            "nav": "indicators",
+            "breadcrumbs": crumbs(
+                (_("Indicators"), reverse("plans:indicators")), (indicator.title, None)
+            ),
+        },
+    )
 
 
 # -- reports -----------------------------------------------------------------------------------------------
@@ -588,18 +808,30 @@ def report_index(request: HttpRequest) -> HttpResponse:
     plan = get_plan()
     year, year_form = selected_fiscal_year(request, plan)
     own = policies.reporting_organization_ids(request.user)
-    organizations = Organization.objects.filter(pk__in=own).order_by("name") if not policies.is_plan_manager(request.user, plan) else (
-        Organization.objects.filter(responsibilities__initiative__plan=plan).distinct().order_by("sort_order", "name_kana", "name")
+    organizations = (
+        Organization.objects.filter(pk__in=own).order_by("name")
+        if not policies.is_plan_manager(request.user, plan)
+        else (
+            Organization.objects.filter(responsibilities__initiative__plan=plan)
+            .distinct()
+            .order_by("sort_order", "name_kana", "name")
+        )
     )
-    return render(request, "plans/report_index.html", {
-        "plan": plan,
-        "fiscal_year": year,
-        "fiscal_year_label": fiscal_year_label(year),
-        "year_form": year_form,
-        "organizations": organizations,
-        "nav": "dashboard",
-        "breadcrumbs": crumbs((_("Dashboard"), reverse("plans:dashboard")), (_("Reports"), None)),
-    })
+    return render(
+        request,
+        "plans/report_index.html",
+        {
+            "plan": plan,
+            "fiscal_year": year,
+            "fiscal_year_label": fiscal_year_label(year),
+            "year_form": year_form,
+            "organizations": organizations,
+            "nav": "dashboard",
+            "breadcrumbs": crumbs(
+                (_("Dashboard"), reverse("plans:dashboard")), (_("Reports"), None)
+            ),
+        },
+    )
 
 
 @login_required
@@ -619,7 +851,9 @@ def department_report(request: HttpRequest, year: int, organization_id: int) -> 
     plan = get_plan()
     if year not in plan.fiscal_years:
         raise Http404
-    allowed = policies.is_plan_manager(request.user, plan) or organization_id in policies.reporting_organization_ids(request.user)
+    allowed = policies.is_plan_manager(
+        request.user, plan
+    ) or organization_id in policies.reporting_organization_ids(request.user)
     organization = Organization.objects.filter(pk=organization_id).first()
     if not allowed or organization is None:
         raise Http404

@@ -25,7 +25,7 @@ class UserFactory(DjangoModelFactory):
     is_active = True
 
     @factory.post_generation
-    def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:  # noqa: N805
+    def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:
         """Hashed with the configured hasher (MD5 in tests, see conftest ``fast_password_hashing``)."""
         obj.set_password(extracted or DEFAULT_PASSWORD)
         if create:

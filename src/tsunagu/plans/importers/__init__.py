@@ -26,15 +26,34 @@ def read_plan_file(
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PlanFormatError([Notice("error", f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+        raise PlanFormatError(
+            [Notice("error", f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        ) from None
     if suffix == ".json":
         return read_json(text)
     if suffix in {".yaml", ".yml"}:
         return read_yaml(text)
     if suffix in {".txt", ".text", ""}:
-        missing = [flag for flag, value in (("--name", name), ("--municipality", municipality), ("--fiscal-years", fiscal_years)) if not value]
+        missing = [
+            flag
+            for flag, value in (
+                ("--name", name),
+                ("--municipality", municipality),
+                ("--fiscal-years", fiscal_years),
+            )
+            if not value
+        ]
         if missing:
-            raise PlanFormatError([Notice("error", f"a chapter text does not say which plan it is; pass {', '.join(missing)}")])
+            raise PlanFormatError(
+                [
+                    Notice(
+                        "error",
+                        f"a chapter text does not say which plan it is; pass {', '.join(missing)}",
+                    )
+                ]
+            )
         assert fiscal_years is not None
         return read_text(text, name=name, municipality=municipality, fiscal_years=fiscal_years)
-    raise PlanFormatError([Notice("error", f"unknown file type {suffix!r}: expected .txt, .json, .yaml or .xlsx")])
+    raise PlanFormatError(
+        [Notice("error", f"unknown file type {suffix!r}: expected .txt, .json, .yaml or .xlsx")]
+    )

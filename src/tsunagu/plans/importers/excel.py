@@ -35,10 +35,29 @@ INITIATIVE_SHEET = "取組"
 INDICATOR_SHEET = "成果指標"
 HELP_SHEET = "説明"
 INITIATIVE_HEADERS = [
-    "目標番号", "目標", "方向性番号", "施策の方向性", "具体的な取組番号", "具体的な取組",
-    "番号", "取組内容", "ガイドライン該当番号", "取組内容の詳細", "担当課", "再掲元",
+    "目標番号",
+    "目標",
+    "方向性番号",
+    "施策の方向性",
+    "具体的な取組番号",
+    "具体的な取組",
+    "番号",
+    "取組内容",
+    "ガイドライン該当番号",
+    "取組内容の詳細",
+    "担当課",
+    "再掲元",
 ]
-INDICATOR_HEADERS = ["目標番号", "成果指標", "単位", "高いほど良い", "基準値", "基準年度", "目標値", "目標年度"]
+INDICATOR_HEADERS = [
+    "目標番号",
+    "成果指標",
+    "単位",
+    "高いほど良い",
+    "基準値",
+    "基準年度",
+    "目標値",
+    "目標年度",
+]
 PLAN_KEYS = ["計画名", "自治体", "開始年度", "終了年度"]
 HELP_TEXT = [
     "地域福祉計画 取込テンプレート",
@@ -77,7 +96,9 @@ def dump_xlsx(document: PlanDocument) -> bytes:
     help_sheet = workbook.active
     help_sheet.title = HELP_SHEET
     for row, line in enumerate(HELP_TEXT, start=1):
-        help_sheet.cell(row=row, column=1, value=line).font = Font(bold=row == 1, size=14 if row == 1 else 11)
+        help_sheet.cell(row=row, column=1, value=line).font = Font(
+            bold=row == 1, size=14 if row == 1 else 11
+        )
     help_sheet.column_dimensions["A"].width = 110
 
     plan_sheet = workbook.create_sheet(PLAN_SHEET)
@@ -96,12 +117,22 @@ def dump_xlsx(document: PlanDocument) -> bytes:
         for direction in goal.directions:
             for measure in direction.measures:
                 for initiative in measure.initiatives:
-                    sheet.append([
-                        goal.number, goal.title, direction.number, direction.title,
-                        measure.number, measure.title, initiative.code, initiative.title,
-                        "、".join(initiative.guideline_codes), initiative.detail,
-                        _department_cell(initiative), initiative.repost_of or "",
-                    ])
+                    sheet.append(
+                        [
+                            goal.number,
+                            goal.title,
+                            direction.number,
+                            direction.title,
+                            measure.number,
+                            measure.title,
+                            initiative.code,
+                            initiative.title,
+                            "、".join(initiative.guideline_codes),
+                            initiative.detail,
+                            _department_cell(initiative),
+                            initiative.repost_of or "",
+                        ]
+                    )
     _style_header(sheet, [8, 24, 8, 28, 8, 28, 10, 36, 12, 60, 30, 10])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
@@ -111,14 +142,20 @@ def dump_xlsx(document: PlanDocument) -> bytes:
     indicators.append(INDICATOR_HEADERS)
     for goal in document.goals:
         for indicator in goal.indicators:
-            indicators.append([
-                goal.number, indicator.title, indicator.unit,
-                "はい" if indicator.higher_is_better else "いいえ",
-                float(indicator.baseline_value) if indicator.baseline_value is not None else None,
-                indicator.baseline_year,
-                float(indicator.target_value) if indicator.target_value is not None else None,
-                indicator.target_year,
-            ])
+            indicators.append(
+                [
+                    goal.number,
+                    indicator.title,
+                    indicator.unit,
+                    "はい" if indicator.higher_is_better else "いいえ",
+                    float(indicator.baseline_value)
+                    if indicator.baseline_value is not None
+                    else None,
+                    indicator.baseline_year,
+                    float(indicator.target_value) if indicator.target_value is not None else None,
+                    indicator.target_year,
+                ]
+            )
     _style_header(indicators, [8, 60, 10, 10, 10, 10, 10, 10])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -157,32 +194,57 @@ def read_xlsx(content: bytes) -> ReadResult:
 
     for required in (PLAN_SHEET, INITIATIVE_SHEET):
         if required not in workbook.sheetnames:
-            raise PlanFormatError([Notice("error", f"the workbook has no sheet named {required}; use the template from `tsunagu export_plan --format xlsx`")])
+            raise PlanFormatError(
+                [
+                    Notice(
+                        "error",
+                        f"the workbook has no sheet named {required}; use the template from `tsunagu export_plan --format xlsx`",
+                    )
+                ]
+            )
 
-    meta = {_text(row[0]): row[1] if len(row) > 1 else None for row in workbook[PLAN_SHEET].iter_rows(values_only=True) if row and row[0]}
+    meta = {
+        _text(row[0]): row[1] if len(row) > 1 else None
+        for row in workbook[PLAN_SHEET].iter_rows(values_only=True)
+        if row and row[0]
+    }
     first, last = _int(meta.get("開始年度")), _int(meta.get("終了年度"))
     for key in PLAN_KEYS:
         if not _text(meta.get(key)):
             fail(PLAN_SHEET, None, f"{key} is empty")
     if (meta.get("開始年度") and first is None) or (meta.get("終了年度") and last is None):
         fail(PLAN_SHEET, None, "開始年度 and 終了年度 must be years such as 2020")
-    document = PlanDocument(_text(meta.get("計画名")), _text(meta.get("自治体")), (first or 0, last or 0))
+    document = PlanDocument(
+        _text(meta.get("計画名")), _text(meta.get("自治体")), (first or 0, last or 0)
+    )
 
     rows = workbook[INITIATIVE_SHEET].iter_rows(values_only=True)
     header = [_text(cell) for cell in next(rows, ())]
     missing = [name for name in INITIATIVE_HEADERS if name not in header]
     if missing:
-        raise PlanFormatError([Notice("error", f"sheet {INITIATIVE_SHEET} row 1: missing columns {', '.join(missing)}")])
+        raise PlanFormatError(
+            [
+                Notice(
+                    "error", f"sheet {INITIATIVE_SHEET} row 1: missing columns {', '.join(missing)}"
+                )
+            ]
+        )
     column = {name: header.index(name) for name in INITIATIVE_HEADERS}
     goals: dict[int, GoalDoc] = {}
     seen: dict[str, int] = {}
     for row_number, row in enumerate(rows, start=2):
-        values = {name: _text(row[index]) if index < len(row) else "" for name, index in column.items()}
+        values = {
+            name: _text(row[index]) if index < len(row) else "" for name, index in column.items()
+        }
         if not any(values.values()):
             continue
         numbers = [_int(values[name]) for name in ("目標番号", "方向性番号", "具体的な取組番号")]
         if None in numbers:
-            fail(INITIATIVE_SHEET, row_number, "目標番号, 方向性番号 and 具体的な取組番号 must be whole numbers")
+            fail(
+                INITIATIVE_SHEET,
+                row_number,
+                "目標番号, 方向性番号 and 具体的な取組番号 must be whole numbers",
+            )
             continue
         g, d, m = (n for n in numbers if n is not None)
         code = values["番号"]
@@ -191,11 +253,19 @@ def read_xlsx(content: bytes) -> ReadResult:
             fail(INITIATIVE_SHEET, row_number, f"番号 {code!r} is not of the form 1-2-3-4")
             continue
         if tuple(int(p) for p in parts[:3]) != (g, d, m):
-            fail(INITIATIVE_SHEET, row_number, f"unknown initiative number {code}: the row says {g}-{d}-{m}")
+            fail(
+                INITIATIVE_SHEET,
+                row_number,
+                f"unknown initiative number {code}: the row says {g}-{d}-{m}",
+            )
             continue
         code = "-".join(str(int(p)) for p in parts)
         if code in seen:
-            fail(INITIATIVE_SHEET, row_number, f"initiative number {code} is used twice (first in row {seen[code]})")
+            fail(
+                INITIATIVE_SHEET,
+                row_number,
+                f"initiative number {code} is used twice (first in row {seen[code]})",
+            )
             continue
         seen[code] = row_number
         try:
@@ -204,7 +274,10 @@ def read_xlsx(content: bytes) -> ReadResult:
         except CellError as exc:
             fail(INITIATIVE_SHEET, row_number, str(exc))
             continue
-        notices.extend(Notice("normalised", f"sheet {INITIATIVE_SHEET} row {row_number}: {note}") for note in code_notes + department_notes)
+        notices.extend(
+            Notice("normalised", f"sheet {INITIATIVE_SHEET} row {row_number}: {note}")
+            for note in code_notes + department_notes
+        )
         for key in ("目標", "施策の方向性", "具体的な取組", "取組内容", "取組内容の詳細"):
             if not values[key]:
                 fail(INITIATIVE_SHEET, row_number, f"{key} is empty")
@@ -218,7 +291,15 @@ def read_xlsx(content: bytes) -> ReadResult:
             measure = MeasureDoc(m, values["具体的な取組"])
             direction.measures.append(measure)
         measure.initiatives.append(
-            InitiativeDoc(code, values["取組内容"], values["取組内容の詳細"], codes, responsibilities, values["再掲元"] or None, line=row_number)
+            InitiativeDoc(
+                code,
+                values["取組内容"],
+                values["取組内容の詳細"],
+                codes,
+                responsibilities,
+                values["再掲元"] or None,
+                line=row_number,
+            )
         )
     document.goals = [goals[number] for number in sorted(goals)]
     for goal in document.goals:
@@ -238,7 +319,11 @@ def read_xlsx(content: bytes) -> ReadResult:
                 continue
             goal_number = _int(values.get("目標番号"))
             if goal_number not in goals:
-                fail(INDICATOR_SHEET, row_number, f"目標番号 {_text(values.get('目標番号'))!r} is not a goal of the plan")
+                fail(
+                    INDICATOR_SHEET,
+                    row_number,
+                    f"目標番号 {_text(values.get('目標番号'))!r} is not a goal of the plan",
+                )
                 continue
             title = _text(values.get("成果指標"))
             if not title:

@@ -141,7 +141,9 @@ class _Reader:
             return ""
         return value.strip()
 
-    def integer(self, data: dict[str, Any], key: str, path: str, *, required: bool = True) -> int | None:
+    def integer(
+        self, data: dict[str, Any], key: str, path: str, *, required: bool = True
+    ) -> int | None:
         value = data.get(key)
         if value is None:
             if required:
@@ -169,7 +171,9 @@ class _Reader:
         root = self.mapping(data, "(top)")
         plan = self.mapping(root.get("plan"), "plan")
         years = plan.get("fiscal_years")
-        if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)):
+        if not (
+            isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)
+        ):
             self.fail("plan.fiscal_years", f"expected [first, last] fiscal years, got {years!r}")
             years = [0, 0]
         document = PlanDocument(
@@ -181,29 +185,53 @@ class _Reader:
         for g_index, goal_data in enumerate(self.items(root.get("goals"), "goals")):
             g_path = f"goals[{g_index}]"
             goal_map = self.mapping(goal_data, g_path)
-            goal = GoalDoc(number=self.integer(goal_map, "number", g_path) or 0, title=self.text(goal_map, "title", g_path))
+            goal = GoalDoc(
+                number=self.integer(goal_map, "number", g_path) or 0,
+                title=self.text(goal_map, "title", g_path),
+            )
             document.goals.append(goal)
-            for d_index, direction_data in enumerate(self.items(goal_map.get("directions"), f"{g_path}.directions")):
+            for d_index, direction_data in enumerate(
+                self.items(goal_map.get("directions"), f"{g_path}.directions")
+            ):
                 d_path = f"{g_path}.directions[{d_index}]"
                 direction_map = self.mapping(direction_data, d_path)
-                direction = DirectionDoc(number=self.integer(direction_map, "number", d_path) or 0, title=self.text(direction_map, "title", d_path))
+                direction = DirectionDoc(
+                    number=self.integer(direction_map, "number", d_path) or 0,
+                    title=self.text(direction_map, "title", d_path),
+                )
                 goal.directions.append(direction)
-                for m_index, measure_data in enumerate(self.items(direction_map.get("measures"), f"{d_path}.measures")):
+                for m_index, measure_data in enumerate(
+                    self.items(direction_map.get("measures"), f"{d_path}.measures")
+                ):
                     m_path = f"{d_path}.measures[{m_index}]"
                     measure_map = self.mapping(measure_data, m_path)
-                    measure = MeasureDoc(number=self.integer(measure_map, "number", m_path) or 0, title=self.text(measure_map, "title", m_path))
+                    measure = MeasureDoc(
+                        number=self.integer(measure_map, "number", m_path) or 0,
+                        title=self.text(measure_map, "title", m_path),
+                    )
                     direction.measures.append(measure)
-                    for i_index, initiative_data in enumerate(self.items(measure_map.get("initiatives"), f"{m_path}.initiatives")):
+                    for i_index, initiative_data in enumerate(
+                        self.items(measure_map.get("initiatives"), f"{m_path}.initiatives")
+                    ):
                         i_path = f"{m_path}.initiatives[{i_index}]"
-                        initiative = self.initiative(self.mapping(initiative_data, i_path), i_path, (goal.number, direction.number, measure.number))
+                        initiative = self.initiative(
+                            self.mapping(initiative_data, i_path),
+                            i_path,
+                            (goal.number, direction.number, measure.number),
+                        )
                         if initiative is None:
                             continue
                         if initiative.code in seen:
-                            self.fail(i_path, f"initiative number {initiative.code} is used twice (also at {seen[initiative.code]})")
+                            self.fail(
+                                i_path,
+                                f"initiative number {initiative.code} is used twice (also at {seen[initiative.code]})",
+                            )
                             continue
                         seen[initiative.code] = i_path
                         measure.initiatives.append(initiative)
-            for x_index, indicator_data in enumerate(self.items(goal_map.get("indicators"), f"{g_path}.indicators")):
+            for x_index, indicator_data in enumerate(
+                self.items(goal_map.get("indicators"), f"{g_path}.indicators")
+            ):
                 x_path = f"{g_path}.indicators[{x_index}]"
                 indicator_map = self.mapping(indicator_data, x_path)
                 goal.indicators.append(
@@ -212,14 +240,20 @@ class _Reader:
                         unit=self.text(indicator_map, "unit", x_path, required=False),
                         higher_is_better=bool(indicator_map.get("higher_is_better", True)),
                         baseline_value=self.decimal(indicator_map, "baseline_value", x_path),
-                        baseline_year=self.integer(indicator_map, "baseline_year", x_path, required=False),
+                        baseline_year=self.integer(
+                            indicator_map, "baseline_year", x_path, required=False
+                        ),
                         target_value=self.decimal(indicator_map, "target_value", x_path),
-                        target_year=self.integer(indicator_map, "target_year", x_path, required=False),
+                        target_year=self.integer(
+                            indicator_map, "target_year", x_path, required=False
+                        ),
                     )
                 )
         return document
 
-    def initiative(self, data: dict[str, Any], path: str, parents: tuple[int, int, int]) -> InitiativeDoc | None:
+    def initiative(
+        self, data: dict[str, Any], path: str, parents: tuple[int, int, int]
+    ) -> InitiativeDoc | None:
         code = self.text(data, "code", path)
         parts = code.split("-")
         if len(parts) != 4 or not all(part.isdigit() for part in parts):
@@ -228,10 +262,15 @@ class _Reader:
             return None
         if tuple(int(part) for part in parts[:3]) != parents:
             prefix = "-".join(str(n) for n in parents)
-            self.fail(f"{path}.code", f"unknown initiative number {code}: it sits under {prefix} and must start with {prefix}-")
+            self.fail(
+                f"{path}.code",
+                f"unknown initiative number {code}: it sits under {prefix} and must start with {prefix}-",
+            )
             return None
         codes: list[str] = []
-        for c_index, raw in enumerate(self.items(data.get("guideline_codes"), f"{path}.guideline_codes")):
+        for c_index, raw in enumerate(
+            self.items(data.get("guideline_codes"), f"{path}.guideline_codes")
+        ):
             try:
                 normalised, notes = normalise_guideline_code(str(raw))
             except CellError as exc:
@@ -241,7 +280,9 @@ class _Reader:
                 self.notices.append(Notice("guideline_code", f"{code}: {note}"))
             codes.append(normalised)
         responsibilities = []
-        for r_index, item in enumerate(self.items(data.get("responsibilities"), f"{path}.responsibilities")):
+        for r_index, item in enumerate(
+            self.items(data.get("responsibilities"), f"{path}.responsibilities")
+        ):
             r_path = f"{path}.responsibilities[{r_index}]"
             r_map = self.mapping(item, r_path)
             responsibilities.append(
@@ -252,10 +293,15 @@ class _Reader:
                 )
             )
         if not responsibilities:
-            self.fail(f"{path}.responsibilities", "an initiative needs at least one responsible department")
+            self.fail(
+                f"{path}.responsibilities",
+                "an initiative needs at least one responsible department",
+            )
         repost_of = data.get("repost_of")
         if repost_of is not None and not isinstance(repost_of, str):
-            self.fail(f"{path}.repost_of", f"expected an initiative number or null, got {repost_of!r}")
+            self.fail(
+                f"{path}.repost_of", f"expected an initiative number or null, got {repost_of!r}"
+            )
             repost_of = None
         return InitiativeDoc(
             code="-".join(str(int(part)) for part in parts),
@@ -290,5 +336,7 @@ def read_yaml(text: str) -> ReadResult:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise PlanFormatError([Notice("error", f"not valid YAML: {getattr(exc, 'problem', exc)}", line)]) from None
+        raise PlanFormatError(
+            [Notice("error", f"not valid YAML: {getattr(exc, 'problem', exc)}", line)]
+        ) from None
     return read_data(data)

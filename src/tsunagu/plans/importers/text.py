@@ -78,7 +78,9 @@ class _PendingRow:
 class TextPlanReader:
     def __init__(self, text: str, *, name: str, municipality: str, fiscal_years: tuple[int, int]):
         self.lines = text.splitlines()
-        self.document = PlanDocument(name=name, municipality=municipality, fiscal_years=fiscal_years)
+        self.document = PlanDocument(
+            name=name, municipality=municipality, fiscal_years=fiscal_years
+        )
         self.notices: list[Notice] = []
         self.errors: list[Notice] = []
         self.goal: GoalDoc | None = None
@@ -187,11 +189,17 @@ class TextPlanReader:
     def feed_indicators(self, number: int, line: str, stripped: str) -> None:
         match = INDICATOR_RE.match(stripped)
         if not match or self.goal is None:
-            self.error(f"expected an indicator line starting with '-' or '・', got {stripped!r}", number)
+            self.error(
+                f"expected an indicator line starting with '-' or '・', got {stripped!r}", number
+            )
             return
         title = match.group(1).strip()
         if any(indicator.title == title for indicator in self.goal.indicators):
-            self.note("duplicate", f"indicator {title!r} listed twice under 目標{self.goal.number}", number)
+            self.note(
+                "duplicate",
+                f"indicator {title!r} listed twice under 目標{self.goal.number}",
+                number,
+            )
             return
         self.goal.indicators.append(IndicatorDoc(title=title))
 
@@ -209,7 +217,9 @@ class TextPlanReader:
             self.finish_row()
             self.pending = _PendingRow(number, [cell.strip() for cell in line.split("\t")])
             return
-        if self.pending is not None and (line.startswith("\t") or len(self.pending.cells) < COLUMNS):
+        if self.pending is not None and (
+            line.startswith("\t") or len(self.pending.cells) < COLUMNS
+        ):
             self.continue_row(number, line)
             return
         direction = DIRECTION_RE.match(stripped)
@@ -220,7 +230,9 @@ class TextPlanReader:
         measure = MEASURE_RE.match(stripped)
         if measure and "\t" not in line:
             self.finish_row()
-            self.start_measure(number, CIRCLED.index(measure.group(1)) + 1, measure.group(2).strip())
+            self.start_measure(
+                number, CIRCLED.index(measure.group(1)) + 1, measure.group(2).strip()
+            )
             return
         if self.in_table:
             self.error(
@@ -229,7 +241,9 @@ class TextPlanReader:
                 number,
             )
             return
-        self.error(f"unexpected text {stripped[:40]!r}; expected (N) direction or ① measure", number)
+        self.error(
+            f"unexpected text {stripped[:40]!r}; expected (N) direction or ① measure", number
+        )
 
     # -- structure -----------------------------------------------------------------------------
     def start_direction(self, line: int, number: int, title: str) -> None:
@@ -245,23 +259,40 @@ class TextPlanReader:
             self.error(f"direction ({number}) found where ({expected}) was expected", line)
         announced = self.announced_directions.get(number)
         if announced is None:
-            self.note("structure", f"direction ({number}) {title} was not announced before its tables", line)
+            self.note(
+                "structure",
+                f"direction ({number}) {title} was not announced before its tables",
+                line,
+            )
         elif announced != title:
-            self.note("title", f"direction ({number}) is titled {announced!r} in the overview and {title!r} here; kept {title!r}", line)
+            self.note(
+                "title",
+                f"direction ({number}) is titled {announced!r} in the overview and {title!r} here; kept {title!r}",
+                line,
+            )
         self.direction = DirectionDoc(number=number, title=title)
         self.goal.directions.append(self.direction)
 
     def start_measure(self, line: int, number: int, title: str) -> None:
         if self.direction is None:
-            self.error(f"measure {CIRCLED[number - 1]} {title} appears before any direction (N)", line)
+            self.error(
+                f"measure {CIRCLED[number - 1]} {title} appears before any direction (N)", line
+            )
             return
         self.in_table = False
         expected = len(self.direction.measures) + 1
         if number != expected:
-            self.error(f"measure {CIRCLED[number - 1]} found where {CIRCLED[expected - 1]} was expected", line)
+            self.error(
+                f"measure {CIRCLED[number - 1]} found where {CIRCLED[expected - 1]} was expected",
+                line,
+            )
         announced = self.announced_measures.get((self.direction.number, number))
         if announced is not None and announced != title:
-            self.note("title", f"measure {CIRCLED[number - 1]} is titled {announced!r} in 施策体系 and {title!r} here; kept {title!r}", line)
+            self.note(
+                "title",
+                f"measure {CIRCLED[number - 1]} is titled {announced!r} in 施策体系 and {title!r} here; kept {title!r}",
+                line,
+            )
         self.measure = MeasureDoc(number=number, title=title)
         self.direction.measures.append(self.measure)
 
@@ -274,7 +305,9 @@ class TextPlanReader:
         if leading:
             column = leading
             if column >= COLUMNS:
-                self.error(f"continuation line points at column {column + 1}; a row has {COLUMNS}", number)
+                self.error(
+                    f"continuation line points at column {column + 1}; a row has {COLUMNS}", number
+                )
                 return
             while len(cells) <= column:
                 cells.append("")
@@ -297,28 +330,45 @@ class TextPlanReader:
             cells.pop()
         code_match = ROW_RE.match(cells[0] + "\t")
         if code_match is None:
-            self.error(f"initiative number {cells[0]!r} is not of the form 1-2-3-4 in half-width digits", line)
+            self.error(
+                f"initiative number {cells[0]!r} is not of the form 1-2-3-4 in half-width digits",
+                line,
+            )
             return
         code = "-".join(str(int(part)) for part in code_match.groups())
         if len(cells) != COLUMNS:
-            self.error(f"initiative {code} has {len(cells)} cells; expected {COLUMNS} ({COLUMN_NAMES})", line)
+            self.error(
+                f"initiative {code} has {len(cells)} cells; expected {COLUMNS} ({COLUMN_NAMES})",
+                line,
+            )
             return
         if code in self.seen_codes:
-            self.error(f"initiative number {code} is used twice (first on line {self.seen_codes[code]})", line)
+            self.error(
+                f"initiative number {code} is used twice (first on line {self.seen_codes[code]})",
+                line,
+            )
             return
         self.seen_codes[code] = line
         if self.goal is None or self.direction is None or self.measure is None:
-            self.error(f"initiative {code} appears before its goal, direction and measure headings", line)
+            self.error(
+                f"initiative {code} appears before its goal, direction and measure headings", line
+            )
             return
         expected = (self.goal.number, self.direction.number, self.measure.number)
         numbers = tuple(int(part) for part in code_match.groups())
         if numbers[:3] != expected:
             prefix = "-".join(str(n) for n in expected)
-            self.error(f"unknown initiative number {code} under 目標{expected[0]} ({expected[1]}) {CIRCLED[expected[2] - 1]}: expected a number starting {prefix}-", line)
+            self.error(
+                f"unknown initiative number {code} under 目標{expected[0]} ({expected[1]}) {CIRCLED[expected[2] - 1]}: expected a number starting {prefix}-",
+                line,
+            )
             return
         title_match = TITLE_RE.match(cells[1])
         if title_match is None:
-            self.error(f"initiative {code}: 取組内容 must end with guideline codes in 〔 〕, got {cells[1][:40]!r}", line)
+            self.error(
+                f"initiative {code}: 取組内容 must end with guideline codes in 〔 〕, got {cells[1][:40]!r}",
+                line,
+            )
             return
         repost_raw, title, codes_raw = title_match.groups()
         try:
@@ -334,7 +384,9 @@ class TextPlanReader:
         repost_of = None
         if repost_raw:
             repost_of = unicodedata.normalize("NFKC", repost_raw).replace("－", "-")
-            self.note("repost", f"{code}: 【再掲{repost_raw}】 recorded as a repost of {repost_of}", line)
+            self.note(
+                "repost", f"{code}: 【再掲{repost_raw}】 recorded as a repost of {repost_of}", line
+            )
         if not title:
             self.error(f"initiative {code} has no title", line)
             return
@@ -356,14 +408,19 @@ class TextPlanReader:
     # -- whole-plan checks ---------------------------------------------------------------------
     def validate(self) -> None:
         if not self.document.goals:
-            self.error("no 目標N heading found: is this the chapter that lists the plan's goals?", None)
+            self.error(
+                "no 目標N heading found: is this the chapter that lists the plan's goals?", None
+            )
         for goal in self.document.goals:
             if not goal.directions:
                 self.error(f"目標{goal.number} has no initiative tables", None)
             for direction in goal.directions:
                 for measure in direction.measures:
                     if not measure.initiatives:
-                        self.error(f"measure {goal.number}-{direction.number}-{measure.number} {measure.title} has no initiatives", None)
+                        self.error(
+                            f"measure {goal.number}-{direction.number}-{measure.number} {measure.title} has no initiatives",
+                            None,
+                        )
         check_reposts(self.document, self.notices, self.errors)
 
 
@@ -375,16 +432,42 @@ def check_reposts(document: PlanDocument, notices: list[Notice], errors: list[No
             continue
         target = by_code.get(initiative.repost_of)
         if target is None:
-            errors.append(Notice("error", f"{initiative.code} is marked 【再掲{initiative.repost_of}】 but the plan has no initiative {initiative.repost_of}", initiative.line))
+            errors.append(
+                Notice(
+                    "error",
+                    f"{initiative.code} is marked 【再掲{initiative.repost_of}】 but the plan has no initiative {initiative.repost_of}",
+                    initiative.line,
+                )
+            )
             continue
         if target.code == initiative.code:
-            errors.append(Notice("error", f"{initiative.code} is marked as a repost of itself", initiative.line))
+            errors.append(
+                Notice(
+                    "error", f"{initiative.code} is marked as a repost of itself", initiative.line
+                )
+            )
             continue
-        if not (initiative.title.startswith(target.title) or target.title.startswith(initiative.title)):
-            same_title = [other.code for other in by_code.values() if other.title == initiative.title and other.code != initiative.code]
+        if not (
+            initiative.title.startswith(target.title) or target.title.startswith(initiative.title)
+        ):
+            same_title = [
+                other.code
+                for other in by_code.values()
+                if other.title == initiative.title and other.code != initiative.code
+            ]
             hint = f"; {', '.join(same_title)} has that title" if same_title else ""
-            notices.append(Notice("warning", f"{initiative.code} reposts {target.code} ({target.title}) under another title ({initiative.title}){hint}. Kept as written; check the source", initiative.line))
+            notices.append(
+                Notice(
+                    "warning",
+                    f"{initiative.code} reposts {target.code} ({target.title}) under another title ({initiative.title}){hint}. Kept as written; check the source",
+                    initiative.line,
+                )
+            )
 
 
-def read_text(text: str, *, name: str, municipality: str, fiscal_years: tuple[int, int]) -> ReadResult:
-    return TextPlanReader(text, name=name, municipality=municipality, fiscal_years=fiscal_years).read()
+def read_text(
+    text: str, *, name: str, municipality: str, fiscal_years: tuple[int, int]
+) -> ReadResult:
+    return TextPlanReader(
+        text, name=name, municipality=municipality, fiscal_years=fiscal_years
+    ).read()

@@ -88,7 +88,7 @@ class InitiativeFactory(DjangoModelFactory):
 
     @factory.post_generation
     def departments(
-        obj: Initiative,  # noqa: N805
+        obj: Initiative,
         create: bool,
         extracted: Iterable[Organization | str] | None,
         **kwargs: Any,
@@ -132,7 +132,7 @@ class IndicatorFactory(DjangoModelFactory):
     higher_is_better = True
 
     @factory.post_generation
-    def goals(obj: Indicator, create: bool, extracted: Iterable[Goal] | None, **kwargs: Any) -> None:  # noqa: N805
+    def goals(obj: Indicator, create: bool, extracted: Iterable[Goal] | None, **kwargs: Any) -> None:
         """The goals that list this indicator, each at the end of its own list."""
         if not create or not extracted:
             return

@@ -18,13 +18,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=["json", "yaml", "xlsx"], default="json")
-        parser.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+        parser.add_argument(
+            "-o", "--output", type=Path, help="file to write (default: standard output)"
+        )
         parser.add_argument("--plan", type=int, help="plan id (default: the current plan)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         plans = Plan.objects.all()
-        plan = plans.filter(pk=options["plan"]).first() if options["plan"] else (
-            plans.filter(is_current=True).order_by("-last_fiscal_year", "-pk").first()
+        plan = (
+            plans.filter(pk=options["plan"]).first()
+            if options["plan"]
+            else (plans.filter(is_current=True).order_by("-last_fiscal_year", "-pk").first())
         )
         if plan is None:
             raise CommandError("no plan to export; load one with `tsunagu import_plan FILE`")

@@ -36,10 +36,16 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="read and check, write nothing")
         parser.add_argument("--name", default="", help="plan name (chapter text only)")
         parser.add_argument("--municipality", default="", help="municipality (chapter text only)")
-        parser.add_argument("--fiscal-years", type=str, default="", help="e.g. 2020-2025 (chapter text only)")
-        parser.add_argument("--owner", default="", help="name of the division that manages the plan")
+        parser.add_argument(
+            "--fiscal-years", type=str, default="", help="e.g. 2020-2025 (chapter text only)"
+        )
+        parser.add_argument(
+            "--owner", default="", help="name of the division that manages the plan"
+        )
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
-        parser.add_argument("--verbose-notes", action="store_true", help="list every normalisation, not a summary")
+        parser.add_argument(
+            "--verbose-notes", action="store_true", help="list every normalisation, not a summary"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -55,24 +61,37 @@ class Command(BaseCommand):
                 path,
                 name=options["name"],
                 municipality=options["municipality"],
-                fiscal_years=fiscal_years(options["fiscal_years"]) if options["fiscal_years"] else None,
+                fiscal_years=fiscal_years(options["fiscal_years"])
+                if options["fiscal_years"]
+                else None,
             )
             report = load_plan(result.document, dry_run=options["dry_run"], owner=owner)
         except PlanFormatError as exc:
             lines = [f"{path}: the plan was not imported; nothing was changed."]
-            lines += [f"  {path}:{error}" if error.line is not None else f"  {path}: {error}" for error in exc.errors]
+            lines += [
+                f"  {path}:{error}" if error.line is not None else f"  {path}: {error}"
+                for error in exc.errors
+            ]
             raise CommandError("\n".join(lines)) from None
 
         notices = result.notices + report.notices
         if options["json"]:
-            self.stdout.write(json.dumps({
-                "dry_run": options["dry_run"],
-                "counts": report.counts,
-                "created": report.created,
-                "new_organizations": report.new_organizations,
-                "archived_initiatives": report.archived_initiatives,
-                "notices": [{"kind": n.kind, "line": n.line, "message": n.message} for n in notices],
-            }, ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "dry_run": options["dry_run"],
+                        "counts": report.counts,
+                        "created": report.created,
+                        "new_organizations": report.new_organizations,
+                        "archived_initiatives": report.archived_initiatives,
+                        "notices": [
+                            {"kind": n.kind, "line": n.line, "message": n.message} for n in notices
+                        ],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
 
         counts = report.counts
@@ -87,12 +106,21 @@ class Command(BaseCommand):
             for kind, count in sorted(kinds.items()):
                 self.stdout.write(f"  {kind}: {count}")
         for notice in notices:
-            if options["verbose_notes"] or notice.kind in {"warning", "alias", "organisation", "title"}:
+            if options["verbose_notes"] or notice.kind in {
+                "warning",
+                "alias",
+                "organisation",
+                "title",
+            }:
                 style = self.style.WARNING if notice.kind == "warning" else (lambda text: text)
                 self.stdout.write(style(f"  {notice}"))
-        if not options["verbose_notes"] and any(n.kind not in {"warning", "alias", "organisation", "title"} for n in notices):
+        if not options["verbose_notes"] and any(
+            n.kind not in {"warning", "alias", "organisation", "title"} for n in notices
+        ):
             self.stdout.write("  (--verbose-notes lists every normalisation with its line)")
         if report.archived_initiatives:
-            self.stdout.write(f"Archived (no longer in the file): {', '.join(report.archived_initiatives)}")
+            self.stdout.write(
+                f"Archived (no longer in the file): {', '.join(report.archived_initiatives)}"
+            )
         if options["dry_run"]:
             self.stdout.write(self.style.SUCCESS("Dry run: nothing was written."))
