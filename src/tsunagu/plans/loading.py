@@ -350,6 +350,8 @@ def plan_to_document(plan: Plan) -> PlanDocument:
     goals: dict[int, GoalDoc] = {}
     directions: dict[int, DirectionDoc] = {}
     for measure in measures:
+        if not initiatives_by_measure[measure.pk]:
+            continue  # every initiative of it was archived by a later import
         direction, goal = measure.direction, measure.direction.goal
         if goal.pk not in goals:
             goals[goal.pk] = GoalDoc(

@@ -77,7 +77,9 @@ HEADER_FILL = PatternFill("solid", fgColor="1A3D8F")
 def _department_cell(initiative: InitiativeDoc) -> str:
     parts = []
     for r in initiative.responsibilities:
-        parts.append(f"{r.organization}（{r.via}）" if r.via else r.organization)
+        # The source's spelling, so that an alias merge happens again on import.
+        name = r.written_as or r.organization
+        parts.append(f"{name}（{r.via}）" if r.via else name)
     return " ".join(parts)
 
 

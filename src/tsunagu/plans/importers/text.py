@@ -61,9 +61,19 @@ def _digits(text: str) -> int:
     return int(unicodedata.normalize("NFKC", text))
 
 
-def _join(left: str, right: str) -> str:
-    """Join a wrapped cell: Japanese runs on without a space, latin words get one."""
+DEPARTMENT_COLUMN = 3
+NAME_ENDINGS = ("課", "室", "署", "館", "局", "部", "センター", "会", ")", "）")
+
+
+def _join(left: str, right: str, *, column: int | None = None) -> str:
+    """Join a wrapped cell: Japanese runs on without a space, latin words get one.
+
+    In the 担当課 column a line that ends with a whole department name was broken
+    between two names, so the names stay apart.
+    """
     left, right = left.rstrip(), right.strip()
+    if column == DEPARTMENT_COLUMN and left.endswith(NAME_ENDINGS) and right:
+        return f"{left} {right}"
     if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii():
         return f"{left} {right}"
     return left + right
@@ -311,10 +321,10 @@ class TextPlanReader:
                 return
             while len(cells) <= column:
                 cells.append("")
-            cells[column] = _join(cells[column], parts[0])
+            cells[column] = _join(cells[column], parts[0], column=column)
             cells.extend(part.strip() for part in parts[1:])
         else:
-            cells[-1] = _join(cells[-1], parts[0])
+            cells[-1] = _join(cells[-1], parts[0], column=len(cells) - 1)
             cells.extend(part.strip() for part in parts[1:])
         self.note("wrapped", f"wrapped cell joined to the row of line {self.pending.line}", number)
 
