@@ -19,7 +19,13 @@ if TYPE_CHECKING:
     from tsunagu.core.models import User
     from tsunagu.plans.models import Plan
 
-SEED_TEXT = Path(__file__).resolve().parent / "data" / "plans" / "kamakura" / "kamakura-welfare-plan-chapter4.txt"
+SEED_TEXT = (
+    Path(__file__).resolve().parent
+    / "data"
+    / "plans"
+    / "kamakura"
+    / "kamakura-welfare-plan-chapter4.txt"
+)
 SEED_PLAN = {"name": "鎌倉市地域福祉計画", "municipality": "鎌倉市", "fiscal_years": (2020, 2025)}
 
 

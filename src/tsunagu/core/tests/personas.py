@@ -49,7 +49,9 @@ def anonymous() -> None:
 
 
 def officer_disability() -> User:
-    return _member("officer_disability", "障害 花子", DISABILITY_DIVISION, Membership.Role.PLAN_OFFICER)
+    return _member(
+        "officer_disability", "障害 花子", DISABILITY_DIVISION, Membership.Role.PLAN_OFFICER
+    )
 
 
 def officer_other() -> User:
@@ -61,7 +63,9 @@ def manager_disability() -> User:
 
 
 def plan_owner_officer() -> User:
-    return _member("plan_owner_officer", "福祉 総務", PLAN_OWNER_DIVISION, Membership.Role.PLAN_OFFICER)
+    return _member(
+        "plan_owner_officer", "福祉 総務", PLAN_OWNER_DIVISION, Membership.Role.PLAN_OFFICER
+    )
 
 
 def administrator() -> User:

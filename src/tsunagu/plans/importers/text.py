@@ -73,7 +73,9 @@ def _join(left: str, right: str, *, column: int | None = None) -> str:
     """
     left, right = left.rstrip(), right.strip()
     if column == DEPARTMENT_COLUMN and left.endswith(NAME_ENDINGS) and right:
-        return f"{left} {right}"
+        open_brackets = sum(left.count(c) for c in "(（") - sum(left.count(c) for c in ")）")
+        if open_brackets <= 0 and right[0] not in "(（":
+            return f"{left} {right}"
     if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii():
         return f"{left} {right}"
     return left + right

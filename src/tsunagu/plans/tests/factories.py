@@ -81,7 +81,9 @@ class InitiativeFactory(DjangoModelFactory):
     plan = factory.LazyAttribute(lambda i: i.measure.direction.goal.plan)
     number = factory.Sequence(lambda n: n + 1)
     code = factory.LazyAttribute(
-        lambda i: f"{i.measure.direction.goal.number}-{i.measure.direction.number}-{i.measure.number}-{i.number}"
+        lambda i: (
+            f"{i.measure.direction.goal.number}-{i.measure.direction.number}-{i.measure.number}-{i.number}"
+        )
     )
     title = factory.Sequence(lambda n: f"取組{n + 1}")
     detail = "取組内容の詳細です。"
@@ -132,9 +134,13 @@ class IndicatorFactory(DjangoModelFactory):
     higher_is_better = True
 
     @factory.post_generation
-    def goals(obj: Indicator, create: bool, extracted: Iterable[Goal] | None, **kwargs: Any) -> None:
+    def goals(
+        obj: Indicator, create: bool, extracted: Iterable[Goal] | None, **kwargs: Any
+    ) -> None:
         """The goals that list this indicator, each at the end of its own list."""
         if not create or not extracted:
             return
         for goal in extracted:
-            GoalIndicator.objects.create(goal=goal, indicator=obj, position=goal.indicator_links.count())
+            GoalIndicator.objects.create(
+                goal=goal, indicator=obj, position=goal.indicator_links.count()
+            )

@@ -80,7 +80,9 @@ def write_lines(path: Path, lines: list[str]) -> Path:
     return path
 
 
-def seed_with(seed_text_path: Path, code: str, old: str, new: str, tmp_path: Path) -> tuple[Path, int]:
+def seed_with(
+    seed_text_path: Path, code: str, old: str, new: str, tmp_path: Path
+) -> tuple[Path, int]:
     """The seed with one edit on the row of ``code``; returns the file and the row's line number."""
     lines = seed_text_path.read_text(encoding="utf-8").splitlines()
     index = next(i for i, line in enumerate(lines) if line.startswith(f"{code}\t"))
@@ -90,7 +92,9 @@ def seed_with(seed_text_path: Path, code: str, old: str, new: str, tmp_path: Pat
 
 
 @pytest.fixture(scope="module")
-def seed_export(django_db_setup: None, django_db_blocker: Any, seed_text_path: Path) -> dict[str, Any]:
+def seed_export(
+    django_db_setup: None, django_db_blocker: Any, seed_text_path: Path
+) -> dict[str, Any]:
     """The seed imported and exported once for the tests that only read the export.
 
     Everything happens in a transaction that is rolled back, so no test sees it.
@@ -117,7 +121,9 @@ def test_it_imports_the_seed_and_says_what_it_imported(seed_text_path: Path) -> 
     assert Initiative.objects.filter(plan=plan).count() == 203
 
 
-def test_it_exports_5_goals_10_directions_31_measures_203_initiatives(seed_export: dict[str, Any]) -> None:
+def test_it_exports_5_goals_10_directions_31_measures_203_initiatives(
+    seed_export: dict[str, Any],
+) -> None:
     data = seed_export
     directions = [d for g in data["goals"] for d in g["directions"]]
     measures = [m for d in directions for m in d["measures"]]
@@ -127,13 +133,20 @@ def test_it_exports_5_goals_10_directions_31_measures_203_initiatives(seed_expor
 def test_it_exports_the_json_shape_of_the_design(seed_export: dict[str, Any]) -> None:
     data = seed_export
     assert list(data) == ["plan", "goals"]
-    assert data["plan"] == {"name": "鎌倉市地域福祉計画", "municipality": "鎌倉市", "fiscal_years": [2020, 2025]}
+    assert data["plan"] == {
+        "name": "鎌倉市地域福祉計画",
+        "municipality": "鎌倉市",
+        "fiscal_years": [2020, 2025],
+    }
     goal = data["goals"][0]
     assert list(goal) == ["number", "title", "directions", "indicators"]
     assert (goal["number"], goal["title"]) == (1, "総合的な相談体制の確立")
     direction = goal["directions"][0]
     assert list(direction) == ["number", "title", "measures"]
-    assert (direction["number"], direction["title"]) == (1, "縦割りを超えた柔軟な相談機能の整備・充実")
+    assert (direction["number"], direction["title"]) == (
+        1,
+        "縦割りを超えた柔軟な相談機能の整備・充実",
+    )
     measure = direction["measures"][0]
     assert list(measure) == ["number", "title", "initiatives"]
     assert (measure["number"], measure["title"]) == (1, "福祉総合相談窓口の整備")
@@ -145,7 +158,9 @@ def test_it_exports_the_json_shape_of_the_design(seed_export: dict[str, Any]) ->
         "responsibilities": [{"organization": "地域共生課", "via": None}],
         "repost_of": None,
     }
-    assert goal["indicators"] == [{"title": "生活課題等に対して、身近なところで相談できる人や場があると思う市民の割合"}]
+    assert goal["indicators"] == [
+        {"title": "生活課題等に対して、身近なところで相談できる人や場があると思う市民の割合"}
+    ]
 
 
 def test_it_exports_bodies_reposts_and_several_codes(seed_export: dict[str, Any]) -> None:
@@ -168,13 +183,20 @@ def test_it_writes_an_audit_event_for_every_import(seed_text_path: Path) -> None
     plan = Plan.objects.get()
     assert len(events) == 2
     assert {(e.object_type, e.object_id) for e in events} == {("plans.plan", str(plan.pk))}
-    assert events[0].data["counts"] == {"goals": 5, "directions": 10, "measures": 31, "initiatives": 203}
+    assert events[0].data["counts"] == {
+        "goals": 5,
+        "directions": 10,
+        "measures": 31,
+        "initiatives": 203,
+    }
     assert [e.data["created"] for e in events] == [True, False]
 
 
 # -- round trips -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
-def test_it_round_trips_export_import_export_byte_for_byte(seed_text_path: Path, tmp_path: Path, fmt: str) -> None:
+def test_it_round_trips_export_import_export_byte_for_byte(
+    seed_text_path: Path, tmp_path: Path, fmt: str
+) -> None:
     import_seed(seed_text_path)
     first = tmp_path / f"first.{fmt}"
     second = tmp_path / f"second.{fmt}"
@@ -190,7 +212,9 @@ def test_it_round_trips_export_import_export_byte_for_byte(seed_text_path: Path,
     assert Initiative.objects.count() == 203
 
 
-def test_it_reimports_its_excel_export_to_the_same_plan(seed_text_path: Path, tmp_path: Path) -> None:
+def test_it_reimports_its_excel_export_to_the_same_plan(
+    seed_text_path: Path, tmp_path: Path
+) -> None:
     import_seed(seed_text_path)
     before = export_plan("json")
     workbook = tmp_path / "plan.xlsx"
@@ -203,10 +227,14 @@ def test_it_reimports_its_excel_export_to_the_same_plan(seed_text_path: Path, tm
     assert export_plan("json") == before
 
 
-def test_it_merges_an_alias_and_keeps_it_through_a_json_round_trip(seed_text_path: Path, tmp_path: Path) -> None:
+def test_it_merges_an_alias_and_keeps_it_through_a_json_round_trip(
+    seed_text_path: Path, tmp_path: Path
+) -> None:
     OrganizationAlias.objects.create(
         alias="広聴広報課",
-        organization=Organization.objects.create(name="広報広聴課", kind=Organization.Kind.CITY_DIVISION),
+        organization=Organization.objects.create(
+            name="広報広聴課", kind=Organization.Kind.CITY_DIVISION
+        ),
     )
     import_seed(seed_text_path)
     exported = tmp_path / "plan.json"
@@ -215,17 +243,23 @@ def test_it_merges_an_alias_and_keeps_it_through_a_json_round_trip(seed_text_pat
     import_plan(exported)
 
     assert export_plan("json") == exported.read_text(encoding="utf-8")
-    assert find(json.loads(exported.read_text(encoding="utf-8")), "5-2-1-2")["responsibilities"][1] == {
+    assert find(json.loads(exported.read_text(encoding="utf-8")), "5-2-1-2")["responsibilities"][
+        1
+    ] == {
         "organization": "広報広聴課",
         "via": None,
         "written_as": "広聴広報課",
     }
 
 
-def test_it_keeps_an_alias_spelling_through_an_excel_round_trip(seed_text_path: Path, tmp_path: Path) -> None:
+def test_it_keeps_an_alias_spelling_through_an_excel_round_trip(
+    seed_text_path: Path, tmp_path: Path
+) -> None:
     OrganizationAlias.objects.create(
         alias="広聴広報課",
-        organization=Organization.objects.create(name="広報広聴課", kind=Organization.Kind.CITY_DIVISION),
+        organization=Organization.objects.create(
+            name="広報広聴課", kind=Organization.Kind.CITY_DIVISION
+        ),
     )
     import_seed(seed_text_path)
     before = export_plan("json")
@@ -234,7 +268,10 @@ def test_it_keeps_an_alias_spelling_through_an_excel_round_trip(seed_text_path: 
 
     import_plan(workbook)
 
-    assert Responsibility.objects.get(initiative__code="5-2-1-2", position=1).written_as == "広聴広報課"
+    assert (
+        Responsibility.objects.get(initiative__code="5-2-1-2", position=1).written_as
+        == "広聴広報課"
+    )
     assert export_plan("json") == before
 
 
@@ -256,7 +293,9 @@ def test_it_rejects_a_text_row_with_three_cells_naming_the_line(
 ) -> None:
     path, line = seed_with(seed_text_path, "1-1-1-1", "\t地域共生課", "", tmp_path)
 
-    assert_rejected(path, f"{path}:line {line}: initiative 1-1-1-1 has 3 cells; expected 4", **SEED_OPTIONS)
+    assert_rejected(
+        path, f"{path}:line {line}: initiative 1-1-1-1 has 3 cells; expected 4", **SEED_OPTIONS
+    )
 
 
 def test_it_rejects_a_text_row_with_an_unknown_code_naming_the_line(
@@ -264,7 +303,11 @@ def test_it_rejects_a_text_row_with_an_unknown_code_naming_the_line(
 ) -> None:
     path, line = seed_with(seed_text_path, "1-1-1-1", "〔5-イ〕", "〔⑤Z〕", tmp_path)
 
-    assert_rejected(path, f"{path}:line {line}: initiative 1-1-1-1: unknown guideline code 〔⑤Z〕", **SEED_OPTIONS)
+    assert_rejected(
+        path,
+        f"{path}:line {line}: initiative 1-1-1-1: unknown guideline code 〔⑤Z〕",
+        **SEED_OPTIONS,
+    )
 
 
 def test_it_rejects_a_code_missing_from_the_guideline_table_naming_the_line(
@@ -272,7 +315,9 @@ def test_it_rejects_a_code_missing_from_the_guideline_table_naming_the_line(
 ) -> None:
     path, line = seed_with(seed_text_path, "1-1-1-1", "〔5-イ〕", "〔9-イ〕", tmp_path)
 
-    assert_rejected(path, f"{path}:line {line}: 1-1-1-1: unknown guideline code ⑨イ", **SEED_OPTIONS)
+    assert_rejected(
+        path, f"{path}:line {line}: 1-1-1-1: unknown guideline code ⑨イ", **SEED_OPTIONS
+    )
 
 
 def test_it_rejects_a_duplicate_text_row_naming_both_lines(
@@ -281,11 +326,15 @@ def test_it_rejects_a_duplicate_text_row_naming_both_lines(
     path, line = seed_with(seed_text_path, "1-1-1-2", "1-1-1-2", "1-1-1-1", tmp_path)
 
     assert_rejected(
-        path, f"{path}:line {line}: initiative number 1-1-1-1 is used twice (first on line {line - 1})", **SEED_OPTIONS
+        path,
+        f"{path}:line {line}: initiative number 1-1-1-1 is used twice (first on line {line - 1})",
+        **SEED_OPTIONS,
     )
 
 
-def test_it_rejects_a_json_file_with_a_duplicate_code_naming_both_places(kamakura_plan: Plan, tmp_path: Path) -> None:
+def test_it_rejects_a_json_file_with_a_duplicate_code_naming_both_places(
+    kamakura_plan: Plan, tmp_path: Path
+) -> None:
     data = json.loads(export_plan("json"))
     initiatives = data["goals"][0]["directions"][0]["measures"][0]["initiatives"]
     initiatives[2]["code"] = "1-1-1-1"
@@ -307,7 +356,9 @@ def test_it_rejects_invalid_json_naming_the_line(kamakura_plan: Plan, tmp_path: 
     assert_rejected(path, f"{path}:line 7: not valid JSON")
 
 
-def test_it_rejects_an_excel_row_with_a_bad_number_naming_the_row(kamakura_plan: Plan, tmp_path: Path) -> None:
+def test_it_rejects_an_excel_row_with_a_bad_number_naming_the_row(
+    kamakura_plan: Plan, tmp_path: Path
+) -> None:
     path = tmp_path / "plan.xlsx"
     export_plan("xlsx", path)
     workbook = load_workbook(path)
@@ -326,15 +377,19 @@ def test_it_writes_nothing_on_a_dry_run(seed_text_path: Path) -> None:
 
     assert "would import 5 goals, 10 directions, 31 measures, 203 initiatives." in output
     assert "Dry run: nothing was written." in output
-    assert snapshot() == before == {
-        "plans": 0,
-        "initiatives": 0,
-        "archived": 0,
-        "organizations": 0,
-        "responsibilities": 0,
-        "audit_events": 0,
-        "export": None,
-    }
+    assert (
+        snapshot()
+        == before
+        == {
+            "plans": 0,
+            "initiatives": 0,
+            "archived": 0,
+            "organizations": 0,
+            "responsibilities": 0,
+            "audit_events": 0,
+            "export": None,
+        }
+    )
 
 
 def test_it_reports_on_a_dry_run_what_a_real_import_would(seed_text_path: Path) -> None:
@@ -361,7 +416,9 @@ def test_it_reimports_the_same_file_without_archiving_or_duplicating(seed_text_p
     assert after == before
 
 
-def test_it_archives_an_initiative_the_file_no_longer_has(seed_text_path: Path, tmp_path: Path) -> None:
+def test_it_archives_an_initiative_the_file_no_longer_has(
+    seed_text_path: Path, tmp_path: Path
+) -> None:
     import_seed(seed_text_path)
     data = json.loads(export_plan("json"))
     initiatives = data["goals"][0]["directions"][0]["measures"][0]["initiatives"]
@@ -379,7 +436,9 @@ def test_it_archives_an_initiative_the_file_no_longer_has(seed_text_path: Path, 
     assert len(walk(json.loads(export_plan("json")))) == 202
 
 
-def test_it_restores_an_archived_initiative_the_file_has_again(seed_text_path: Path, tmp_path: Path) -> None:
+def test_it_restores_an_archived_initiative_the_file_has_again(
+    seed_text_path: Path, tmp_path: Path
+) -> None:
     import_seed(seed_text_path)
     original = export_plan("json")
     data = json.loads(original)
@@ -394,7 +453,9 @@ def test_it_restores_an_archived_initiative_the_file_has_again(seed_text_path: P
     assert export_plan("json") == original
 
 
-def test_it_exports_what_it_imported_when_a_whole_measure_is_removed(seed_text_path: Path, tmp_path: Path) -> None:
+def test_it_exports_what_it_imported_when_a_whole_measure_is_removed(
+    seed_text_path: Path, tmp_path: Path
+) -> None:
     import_seed(seed_text_path)
     data = json.loads(export_plan("json"))
     removed = data["goals"][0]["directions"][1]["measures"].pop(0)
@@ -415,7 +476,9 @@ def test_it_merges_a_spelling_listed_in_the_alias_table_and_says_so(seed_text_pa
 
     report = import_seed(seed_text_path)
 
-    responsibilities = Responsibility.objects.filter(initiative__code="5-2-1-2").select_related("organization")
+    responsibilities = Responsibility.objects.filter(initiative__code="5-2-1-2").select_related(
+        "organization"
+    )
     assert [(r.organization.name, r.written_as) for r in responsibilities] == [
         ("地域共生課", ""),
         ("広報広聴課", "広聴広報課"),
@@ -439,11 +502,15 @@ def test_it_keeps_two_organisations_and_warns_without_an_alias(seed_text_path: P
     assert "alias table" in warnings[0]["message"]
 
 
-def test_it_warns_about_a_similar_spelling_when_the_other_is_already_known(seed_text_path: Path) -> None:
+def test_it_warns_about_a_similar_spelling_when_the_other_is_already_known(
+    seed_text_path: Path,
+) -> None:
     Organization.objects.create(name="広報広聴課", kind=Organization.Kind.CITY_DIVISION)
 
     report = import_seed(seed_text_path)
 
     warnings = [n for n in report["notices"] if n["kind"] == "warning" and "広報" in n["message"]]
     assert len(warnings) == 1
-    assert warnings[0]["message"].startswith("5-2-1-2: 広聴広報課 looks like another spelling of 広報広聴課")
+    assert warnings[0]["message"].startswith(
+        "5-2-1-2: 広聴広報課 looks like another spelling of 広報広聴課"
+    )

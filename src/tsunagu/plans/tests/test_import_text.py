@@ -73,8 +73,15 @@ def departments(initiative: InitiativeDoc) -> list[tuple[str, str | None]]:
 
 
 # -- the seed's shape -----------------------------------------------------------------------------
-def test_it_reads_the_seed_as_5_goals_10_directions_31_measures_203_initiatives(seed: ReadResult) -> None:
-    assert seed.document.counts() == {"goals": 5, "directions": 10, "measures": 31, "initiatives": 203}
+def test_it_reads_the_seed_as_5_goals_10_directions_31_measures_203_initiatives(
+    seed: ReadResult,
+) -> None:
+    assert seed.document.counts() == {
+        "goals": 5,
+        "directions": 10,
+        "measures": 31,
+        "initiatives": 203,
+    }
 
 
 def test_it_takes_name_municipality_and_years_from_the_caller(seed: ReadResult) -> None:
@@ -88,13 +95,16 @@ def test_it_takes_name_municipality_and_years_from_the_caller(seed: ReadResult) 
 
 def test_it_counts_17_16_26_107_37_initiatives_per_goal(seed: ReadResult) -> None:
     per_goal = [
-        sum(len(m.initiatives) for d in goal.directions for m in d.measures) for goal in seed.document.goals
+        sum(len(m.initiatives) for d in goal.directions for m in d.measures)
+        for goal in seed.document.goals
     ]
     assert [goal.number for goal in seed.document.goals] == [1, 2, 3, 4, 5]
     assert per_goal == [17, 16, 26, 107, 37]
 
 
-def test_it_gives_goal_2_one_direction_although_its_施策体系_block_is_missing(seed: ReadResult) -> None:
+def test_it_gives_goal_2_one_direction_although_its_施策体系_block_is_missing(
+    seed: ReadResult,
+) -> None:
     goal = seed.document.goals[1]
     assert goal.title == "包括的支援体制の構築"
     assert [(d.number, d.title) for d in goal.directions] == [(1, "包括的支援体制の構築")]
@@ -117,10 +127,15 @@ def test_it_numbers_goals_directions_and_measures_as_the_chapter_does(seed: Read
                 assert codes == [f"{prefix}{n}" for n in range(1, len(codes) + 1)]
 
 
-def test_it_keeps_the_table_title_of_a_measure_and_notes_the_施策体系_spelling(seed: ReadResult) -> None:
+def test_it_keeps_the_table_title_of_a_measure_and_notes_the_施策体系_spelling(
+    seed: ReadResult,
+) -> None:
     measure = seed.document.goals[3].directions[1].measures[0]
     assert measure.title == "虐待防止の取組"
-    assert any(n.kind == "title" and "虐待防止の取組み" in n.message and n.line == 438 for n in seed.notices)
+    assert any(
+        n.kind == "title" and "虐待防止の取組み" in n.message and n.line == 438
+        for n in seed.notices
+    )
 
 
 # -- guideline codes ---------------------------------------------------------------------------------
@@ -137,7 +152,11 @@ def test_it_keeps_the_table_title_of_a_measure_and_notes_the_施策体系_spelli
     ],
 )
 def test_it_normalises_the_guideline_codes_as_written_in_the_seed(
-    seed_lines: list[str], initiatives: dict[str, InitiativeDoc], code: str, written: str, expected: list[str]
+    seed_lines: list[str],
+    initiatives: dict[str, InitiativeDoc],
+    code: str,
+    written: str,
+    expected: list[str],
 ) -> None:
     assert written in seed_lines[line_of(seed_lines, code)]  # the source really says so
     assert initiatives[code].guideline_codes == expected
@@ -169,14 +188,18 @@ def test_it_reads_a_full_width_bracket_as_the_same_organisation_and_body(
     assert departments(initiatives["1-1-2-1"]) == [("福祉総務課", "市社会福祉協議会")]
 
 
-def test_it_reads_two_departments_each_with_its_own_body(initiatives: dict[str, InitiativeDoc]) -> None:
+def test_it_reads_two_departments_each_with_its_own_body(
+    initiatives: dict[str, InitiativeDoc],
+) -> None:
     assert departments(initiatives["3-2-2-3"]) == [
         ("福祉総務課", "市社会福祉協議会"),
         ("地域のつながり課", "NPOセンター"),
     ]
 
 
-def test_it_keeps_five_departments_in_the_order_written(initiatives: dict[str, InitiativeDoc]) -> None:
+def test_it_keeps_five_departments_in_the_order_written(
+    initiatives: dict[str, InitiativeDoc],
+) -> None:
     assert departments(initiatives["4-1-5-7"]) == [
         ("高齢者いきいき課", None),
         ("地域共生課", None),
@@ -193,7 +216,9 @@ def test_it_keeps_the_spelling_広聴広報課_as_written(initiatives: dict[str,
 
 
 # -- reposts -----------------------------------------------------------------------------------------
-def test_it_records_a_repost_and_drops_the_marker_from_the_title(initiatives: dict[str, InitiativeDoc]) -> None:
+def test_it_records_a_repost_and_drops_the_marker_from_the_title(
+    initiatives: dict[str, InitiativeDoc],
+) -> None:
     repost = initiatives["3-1-1-1"]
     assert repost.repost_of == "2-1-1-2"
     assert repost.title == "福祉事業者と関係団体等との交流促進"
@@ -259,7 +284,9 @@ def test_it_gives_indicators_no_values_because_the_chapter_has_none(seed: ReadRe
 
 
 # -- page furniture and wrapped cells (synthetic, from the seed) --------------------------------------------
-def test_it_joins_a_wrapped_cell_without_leading_tabs_to_the_last_cell(seed_lines: list[str]) -> None:
+def test_it_joins_a_wrapped_cell_without_leading_tabs_to_the_last_cell(
+    seed_lines: list[str],
+) -> None:
     lines = list(seed_lines)
     index = line_of(lines, "1-1-1-1")
     number, title, detail, department = lines[index].split("\t")
@@ -276,10 +303,12 @@ def test_it_joins_a_wrapped_cell_without_leading_tabs_to_the_last_cell(seed_line
     assert any(n.kind == "wrapped" and n.line == index + 2 for n in result.notices)
 
 
-def test_it_joins_a_wrapped_cell_to_the_column_its_leading_tabs_point_at(seed_lines: list[str]) -> None:
+def test_it_joins_a_wrapped_cell_to_the_column_its_leading_tabs_point_at(
+    seed_lines: list[str],
+) -> None:
     lines = list(seed_lines)
     index = line_of(lines, "1-1-1-1")
-    number, title, detail, department = lines[index].split("\t")
+    number, _title, detail, department = lines[index].split("\t")
     lines[index : index + 1] = [
         f"{number}\t福祉総合相談窓口の\t{detail[:23]}\t{department}",
         "\t設置・運営 〔5-イ〕",
@@ -314,6 +343,49 @@ def test_it_keeps_department_names_apart_when_the_担当課_cell_wraps(seed_line
     ]
 
 
+def wrap_担当課(lines: list[str], code: str, first: str, rest: str) -> list[str]:
+    """The seed with ``code``'s 担当課 cell wrapped: ``first`` on the row, ``rest`` below it."""
+    lines = list(lines)
+    index = line_of(lines, code)
+    number, title, detail, department = lines[index].split("\t")
+    assert department in (first + rest, f"{first} {rest}")  # a break at a space loses the space
+    lines[index : index + 1] = [f"{number}\t{title}\t{detail}\t{first}", f"\t\t\t{rest}"]
+    return lines
+
+
+BOTH_BODIES = [("福祉総務課", "市社会福祉協議会"), ("地域のつながり課", "NPOセンター")]
+
+
+def test_it_keeps_a_department_and_its_body_together_when_the_cell_wraps_between_bodies(
+    seed_lines: list[str],
+) -> None:
+    lines = wrap_担当課(
+        seed_lines, "3-2-2-3", "福祉総務課（市社会福祉協議会）", "地域のつながり課（NPOセンター）"
+    )
+
+    assert departments(by_code(read_lines(lines).document)["3-2-2-3"]) == BOTH_BODIES
+
+
+def test_it_keeps_a_department_and_its_body_together_when_the_cell_wraps_before_the_bracket(
+    seed_lines: list[str],
+) -> None:
+    lines = wrap_担当課(
+        seed_lines, "3-2-2-3", "福祉総務課", "（市社会福祉協議会） 地域のつながり課（NPOセンター）"
+    )
+
+    assert departments(by_code(read_lines(lines).document)["3-2-2-3"]) == BOTH_BODIES
+
+
+def test_it_runs_a_bracketed_body_on_when_the_cell_wraps_inside_the_brackets(
+    seed_lines: list[str],
+) -> None:
+    lines = wrap_担当課(
+        seed_lines, "3-2-2-3", "福祉総務課（市社会", "福祉協議会） 地域のつながり課（NPOセンター）"
+    )
+
+    assert departments(by_code(read_lines(lines).document)["3-2-2-3"]) == BOTH_BODIES
+
+
 def test_it_skips_a_repeated_page_header_page_number_and_table_header(
     seed_lines: list[str], initiatives: dict[str, InitiativeDoc]
 ) -> None:
@@ -324,7 +396,12 @@ def test_it_skips_a_repeated_page_header_page_number_and_table_header(
     result = read_lines(lines)
 
     assert by_code(result.document) == initiatives
-    assert result.document.counts() == {"goals": 5, "directions": 10, "measures": 31, "initiatives": 203}
+    assert result.document.counts() == {
+        "goals": 5,
+        "directions": 10,
+        "measures": 31,
+        "initiatives": 203,
+    }
     furniture = {(n.line, n.message) for n in result.notices if n.kind == "furniture"}
     assert furniture == {
         (index + 2, "repeated page header skipped"),
@@ -355,7 +432,9 @@ def test_it_rejects_a_row_with_three_cells_naming_its_line(seed_lines: list[str]
     ]
 
 
-def test_it_rejects_an_initiative_number_outside_its_measure_naming_its_line(seed_lines: list[str]) -> None:
+def test_it_rejects_an_initiative_number_outside_its_measure_naming_its_line(
+    seed_lines: list[str],
+) -> None:
     lines = list(seed_lines)
     index = line_of(lines, "1-1-1-1")
     lines[index] = lines[index].replace("1-1-1-1", "1-9-1-1", 1)
@@ -386,7 +465,9 @@ def test_it_rejects_an_unknown_guideline_code_naming_its_line(seed_lines: list[s
     errors = read_errors(lines)
 
     assert len(errors) == 1
-    assert errors[0].startswith(f"line {index + 1}: initiative 1-1-1-1: unknown guideline code 〔⑤Z〕")
+    assert errors[0].startswith(
+        f"line {index + 1}: initiative 1-1-1-1: unknown guideline code 〔⑤Z〕"
+    )
 
 
 def test_it_reports_every_broken_line_at_once_in_line_order(seed_lines: list[str]) -> None:
@@ -402,7 +483,9 @@ def test_it_reports_every_broken_line_at_once_in_line_order(seed_lines: list[str
     assert "unclosed bracket" in errors[0]
 
 
-def test_it_refuses_a_chapter_text_without_name_municipality_and_years(seed_text_path: Path) -> None:
+def test_it_refuses_a_chapter_text_without_name_municipality_and_years(
+    seed_text_path: Path,
+) -> None:
     with pytest.raises(PlanFormatError) as caught:
         read_plan_file(seed_text_path)
     assert "--name, --municipality, --fiscal-years" in str(caught.value)
@@ -458,7 +541,10 @@ def test_it_leaves_a_well_formed_but_unlisted_code_like_9_イ_to_the_guideline_t
         ),
         ("地域共生課\u3000広報広聴課", [("地域共生課", None), ("広報広聴課", None)]),
         ("地域のつながり課（ＮＰＯセンター）", [("地域のつながり課", "NPOセンター")]),
-        ("福祉総務課（市社会福祉協議会（ボランティアセンター））", [("福祉総務課", "市社会福祉協議会(ボランティアセンター)")]),
+        (
+            "福祉総務課（市社会福祉協議会（ボランティアセンター））",
+            [("福祉総務課", "市社会福祉協議会(ボランティアセンター)")],
+        ),
         ("保育課 保育課", [("保育課", None)]),
     ],
 )
@@ -469,7 +555,9 @@ def test_it_parses_a_department_cell(cell: str, expected: list[tuple[str, str | 
 
 def test_it_says_which_bracket_width_it_read() -> None:
     _, notes = parse_department_cell("福祉総務課(市社会福祉協議会)")
-    assert notes == ["福祉総務課(市社会福祉協議会… → 福祉総務課 via 市社会福祉協議会 (half-width brackets)"]
+    assert notes == [
+        "福祉総務課(市社会福祉協議会… → 福祉総務課 via 市社会福祉協議会 (half-width brackets)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -493,6 +581,8 @@ def test_it_calls_the_same_characters_in_another_order_similar_names() -> None:
     assert similar_names("広報広聴課", "広聴広報課") is True
 
 
-@pytest.mark.parametrize(("a", "b"), [("広報広聴課", "広報広聴課"), ("保育課", "保険課"), ("福祉総務課", "福祉課")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("広報広聴課", "広報広聴課"), ("保育課", "保険課"), ("福祉総務課", "福祉課")]
+)
 def test_it_does_not_call_other_names_similar(a: str, b: str) -> None:
     assert similar_names(a, b) is False

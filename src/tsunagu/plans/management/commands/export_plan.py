@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError("no plan to export; load one with `tsunagu import_plan FILE`")
         document = plan_to_document(plan)
-        output: Path | None = options["output"]
+        output = Path(options["output"]) if options["output"] else None
         if options["format"] == "xlsx":
             data = dump_xlsx(document)
             if output is None:
