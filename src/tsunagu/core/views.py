@@ -48,7 +48,7 @@ class LoginForm(AuthenticationForm):
 
 
 LoginForm.base_fields["username"].widget = forms.TextInput(
-    attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
+    attrs={"autocomplete": "username", "autocapitalize": "none"}
 )
 
 
