@@ -223,48 +223,79 @@ def load_seed_plan(owner: Organization, fiscal_years: tuple[int, int] = (2020, 2
     return plan
 
 
-def _audit_trigger_migration() -> Any:
+def _migration(name: str) -> Any:
     import importlib
 
-    return importlib.import_module("tsunagu.core.migrations.0002_audit_append_only")
+    return importlib.import_module(name)
 
 
-def _run_trigger_statements(direction: str) -> None:
-    from django.db import connection
+def _run_trigger_statements(direction: str, using: str = "default") -> None:
+    """Install ("FORWARD") or lift ("BACKWARD") the audit log's append-only triggers."""
+    from django.db import connections
 
-    migration = _audit_trigger_migration()
+    migration = _migration("tsunagu.core.migrations.0002_audit_append_only")
+    connection = connections[using]
     vendor = "POSTGRES" if connection.vendor == "postgresql" else "SQLITE"
     with connection.cursor() as cursor:
         for statement in getattr(migration, f"{vendor}_{direction}"):
             cursor.execute(statement)
 
 
-@pytest.fixture
-def audit_log_flushable(
-    transactional_db: None, django_db_serialized_rollback: None
-) -> Iterator[None]:
-    """A database that the end-of-test flush can empty and the next test finds as migrated.
+def _seed_guideline_items() -> None:
+    """What the data migration ``plans/0002`` writes; a flush empties it."""
+    from django.apps import apps
 
-    ``transactional_db`` empties every table after the test. The triggers of
-    ``core/0002_audit_append_only`` refuse that for ``core_auditevent``, so they are
-    in force during the test and lifted only for the flush. Serialized rollback puts
-    back what data migrations wrote (the guideline table of ``plans/0002``), which the
-    flush of the previous test removed.
+    _migration("tsunagu.plans.migrations.0002_guideline_items").load(apps, None)
+
+
+def _restore_after_flush(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Once, after the flush: put back what the migrations gave the database."""
+    from django.db.models.signals import post_migrate
+
+    post_migrate.disconnect(dispatch_uid=RESTORE_AFTER_FLUSH)
+    _run_trigger_statements("FORWARD", using)
+    _seed_guideline_items()
+
+
+RESTORE_AFTER_FLUSH = "tsunagu-browser-tests-restore-after-flush"
+
+
+@pytest.fixture
+def migrated_database(transactional_db: None) -> Iterator[None]:
+    """A database as ``migrate`` leaves it, before and after the test's end-of-test flush.
+
+    The live server needs ``transactional_db``, which empties every table after the
+    test. Two things in this project do not survive that as such:
+
+    - the audit log is append-only in the database (triggers of ``core/0002``), so the
+      flush fails: the triggers are lifted just for it and put back afterwards;
+    - the guideline table comes from a data migration (``plans/0002``) and the plan
+      importer needs it: it is seeded again after the flush (and before the test, in
+      case another transactional test flushed it).
+
+    (``django_db_serialized_rollback`` would cover the second point, but with
+    Playwright's sync API running an event loop in this thread Django hands the test a
+    different connection object than the one the serialized data was stored on.)
     """
+    from django.db.models.signals import post_migrate
+
+    from tsunagu.plans.models import GuidelineItem
+
     _run_trigger_statements("BACKWARD")
     _run_trigger_statements("FORWARD")
+    if not GuidelineItem.objects.exists():
+        _seed_guideline_items()
     yield
     _run_trigger_statements("BACKWARD")
+    # The flush ends by sending post_migrate.
+    post_migrate.connect(_restore_after_flush, weak=False, dispatch_uid=RESTORE_AFTER_FLUSH)
 
 
 @pytest.fixture
-def plan_data(audit_log_flushable: None) -> PlanData:
+def plan_data(migrated_database: None) -> PlanData:
     """The seed plan (FY2020–2025, owned by 福祉総務課) and the three people of this module."""
     from tsunagu.core.models import Membership
 
-    from django.db import connection
-    from tsunagu.plans.models import GuidelineItem
-    print("DBG", GuidelineItem.objects.count(), len(getattr(connection, "_test_serialized_contents", "") or ""), connection.settings_dict["NAME"])
     disability = division(DISABILITY_DIVISION)
     plan_owner = division(PLAN_OWNER_DIVISION)
     plan = load_seed_plan(plan_owner)

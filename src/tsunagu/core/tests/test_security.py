@@ -83,7 +83,11 @@ def test_it_needs_a_login_for_staff_pages(client: Client) -> None:
 
 
 def run_tsunagu(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("TSUNAGU_")}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("TSUNAGU_") and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     clean.update(env)
     return subprocess.run([sys.executable, "-m", "tsunagu", *args], env=clean, capture_output=True, text=True, timeout=120)
 
