@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("tsunagu.core.urls")),
     path("plan/", include("tsunagu.plans.urls")),
+    path("directory/", include("tsunagu.directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -25,7 +25,7 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "display_name", "email", "is_active", "is_superuser", "last_login"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Name shown in tsunagu"), {"fields": ["display_name", "display_name_kana"]}),
     )
 

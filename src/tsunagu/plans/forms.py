@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ class FiscalYearForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["fy"].choices = years
+        cast(forms.ChoiceField, self.fields["fy"]).choices = years
 
 
 class ProgressReportForm(forms.ModelForm):
@@ -38,8 +38,11 @@ class ProgressReportForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = ProgressReport.Status.choices
-        self.fields["evaluation"].choices = ProgressReport.Evaluation.choices
+        # Model fields with choices become (typed) choice fields.
+        cast(forms.ChoiceField, self.fields["status"]).choices = ProgressReport.Status.choices
+        cast(
+            forms.ChoiceField, self.fields["evaluation"]
+        ).choices = ProgressReport.Evaluation.choices
         self.fields["status"].required = False
         self.fields["evaluation"].required = False
 
@@ -87,7 +90,8 @@ class IndicatorTargetForm(forms.ModelForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         baseline, target = data.get("baseline_year"), data.get("target_year")
         if baseline and target and baseline >= target:
             self.add_error("target_year", _("The target year must come after the baseline year."))

@@ -294,11 +294,11 @@ def _save_initiative(
 def _save_indicators(plan: Plan, document: PlanDocument, actor: User | None) -> None:
     merged: dict[str, tuple[IndicatorDoc, list[tuple[int, int]]]] = {}
     for goal in document.goals:
-        for position, indicator in enumerate(goal.indicators):
-            if indicator.title in merged:
-                merged[indicator.title][1].append((goal.number, position))
+        for position, indicator_doc in enumerate(goal.indicators):
+            if indicator_doc.title in merged:
+                merged[indicator_doc.title][1].append((goal.number, position))
             else:
-                merged[indicator.title] = (indicator, [(goal.number, position)])
+                merged[indicator_doc.title] = (indicator_doc, [(goal.number, position)])
     goals = {goal.number: goal for goal in Goal.objects.filter(plan=plan)}
     for position, (title, (doc, goal_numbers)) in enumerate(merged.items()):
         indicator, _ = Indicator.objects.get_or_create(

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.models import ArchivableModel, Organization, TimeStampedModel
+from tsunagu.core.models import (
+    ArchivableModel,
+    ArchivableQuerySet,
+    Organization,
+    TimeStampedModel,
+)
 
 from .fiscal import fiscal_year_label
 
@@ -131,11 +138,14 @@ class GuidelineItem(models.Model):
         return self.code
 
 
-class InitiativeQuerySet(models.QuerySet):
+class InitiativeQuerySet(ArchivableQuerySet):
     def for_tree(self) -> InitiativeQuerySet:
         return self.select_related("measure__direction__goal", "repost_of").prefetch_related(
             "responsibilities__organization", "responsibilities__via", "guideline_links__item"
         )
+
+
+InitiativeManager = models.Manager.from_queryset(InitiativeQuerySet)
 
 
 class Initiative(ArchivableModel):
@@ -154,11 +164,13 @@ class Initiative(ArchivableModel):
         on_delete=models.SET_NULL,
         related_name="reposts",
     )
-    guideline_items = models.ManyToManyField(
-        GuidelineItem, through="InitiativeGuideline", related_name="initiatives"
+    guideline_items: models.ManyToManyField[GuidelineItem, InitiativeGuideline] = (
+        models.ManyToManyField(
+            GuidelineItem, through="InitiativeGuideline", related_name="initiatives"
+        )
     )
 
-    objects = InitiativeQuerySet.as_manager()
+    objects: ClassVar[InitiativeManager] = InitiativeManager()
 
     class Meta:
         verbose_name = _("initiative")
@@ -248,7 +260,7 @@ class Indicator(TimeStampedModel):
     """An outcome indicator (成果指標), possibly shared by several goals."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
-    goals = models.ManyToManyField(
+    goals: models.ManyToManyField[Goal, GoalIndicator] = models.ManyToManyField(
         Goal, through="GoalIndicator", related_name="indicators", verbose_name=_("goals")
     )
     title = models.CharField(_("title"), max_length=300)

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from tsunagu.core.models import Organization
 
 from .models import Goal, Plan, ProgressReport, Responsibility
+
+if TYPE_CHECKING:
+    # Choice labels are lazy translations; the alias exists only in django-stubs.
+    from django_stubs_ext import StrOrPromise
 
 REPORTED = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED)
 
@@ -55,13 +60,13 @@ class Tally:
     def completed_percent(self) -> int:
         return self.percent(self.statuses.get(ProgressReport.Status.COMPLETED, 0))
 
-    def status_rows(self) -> list[tuple[str, str, int]]:
+    def status_rows(self) -> list[tuple[str, StrOrPromise, int]]:
         return [
             (value, label, self.statuses.get(value, 0))
             for value, label in ProgressReport.Status.choices
         ]
 
-    def evaluation_rows(self) -> list[tuple[str, str, int]]:
+    def evaluation_rows(self) -> list[tuple[str, StrOrPromise, int]]:
         return [
             (value, label, self.evaluations.get(value, 0))
             for value, label in ProgressReport.Evaluation.choices

@@ -6,6 +6,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -15,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tsunagu.core.auth import AuthenticatedHttpRequest
 from tsunagu.core.models import Organization
 from tsunagu.core.services import log_action
 
@@ -141,7 +143,7 @@ def committee_xlsx(data: dict[str, Any]) -> bytes:
     row = 5
     for entry in data["goals"]:
         reports = [report for item in entry["initiatives"] for report in item.reports]
-        counts = defaultdict(int)
+        counts: dict[str, int] = defaultdict(int)
         for report in reports:
             counts[report.status] += 1
         values = [
@@ -291,31 +293,38 @@ def department_xlsx(plan: Plan, year: int, organization: Organization) -> bytes:
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    # RFC 6266/5987: the header stays ASCII; the (often Japanese) name is percent-encoded UTF-8.
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
     return response
 
 
-def committee_response(request: HttpRequest, plan: Plan, year: int, fmt: str) -> HttpResponse:
+def committee_response(
+    request: AuthenticatedHttpRequest, plan: Plan, year: int, fmt: str
+) -> HttpResponse:
     if fmt not in {"xlsx", "pdf"}:
         raise Http404
     data = committee_data(plan, year)
-    filename = f"{plan.municipality}_{plan.name}_{year}年度_進行管理報告.{fmt}"
+    # Translators: the file name of the committee report, without its extension.
+    filename = _("%(municipality)s_%(plan)s_FY%(year)s_progress_report") % {
+        "municipality": plan.municipality,
+        "plan": plan.name,
+        "year": year,
+    }
+    filename = f"{filename}.{fmt}"
     log_action(
         "plans.report.exported",
         actor=request.user,
         obj=plan,
         data={"report": "committee", "format": fmt, "fiscal_year": year},
         request=request,
-    )  # type: ignore[arg-type]
+    )
     if fmt == "xlsx":
         return _download(committee_xlsx(data), XLSX, filename)
     return _download(committee_pdf(data, request), "application/pdf", filename)
 
 
 def department_response(
-    request: HttpRequest, plan: Plan, year: int, organization: Organization
+    request: AuthenticatedHttpRequest, plan: Plan, year: int, organization: Organization
 ) -> HttpResponse:
     log_action(
         "plans.report.exported",
@@ -323,6 +332,11 @@ def department_response(
         obj=organization,
         data={"report": "department", "format": "xlsx", "fiscal_year": year},
         request=request,
-    )  # type: ignore[arg-type]
-    filename = f"{organization.name}_{year}年度_進行管理.xlsx"
+    )
+    # Translators: the file name of a department's progress workbook, without its extension.
+    filename = _("%(department)s_FY%(year)s_progress") % {
+        "department": organization.name,
+        "year": year,
+    }
+    filename = f"{filename}.xlsx"
     return _download(department_xlsx(plan, year, organization), XLSX, filename)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,7 +72,8 @@ def save_report(
             setattr(report, field, getattr(data, field))
         if submit:
             missing = [
-                str(ProgressReport._meta.get_field(field).verbose_name)
+                # get_field() may also return relations; these are plain model fields.
+                str(cast(models.Field, ProgressReport._meta.get_field(field)).verbose_name)
                 for field in ("status", "evaluation", "achievements")
                 if not getattr(report, field)
             ]

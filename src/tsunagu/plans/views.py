@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tsunagu.core.auth import AuthenticatedHttpRequest
 from tsunagu.core.models import Organization
 from tsunagu.core.services import history_for
 
@@ -48,6 +49,13 @@ from .models import (
     Responsibility,
 )
 from .progress import summarise, unreported
+
+
+class ProgressRow(TypedDict):
+    """One line of "my progress": a department's responsibility and its report, if any."""
+
+    responsibility: Responsibility
+    report: ProgressReport | None
 
 
 def get_plan() -> Plan:
@@ -113,7 +121,7 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 # -- the plan itself ---------------------------------------------------------------------------------
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = get_plan()
     year, year_form = selected_fiscal_year(request, plan)
     # Colour each initiative by its departments' approved status for the year.
@@ -170,7 +178,7 @@ def summary_status(values: list[str]) -> str:
 
 
 @login_required
-def initiative_detail(request: HttpRequest, code: str) -> HttpResponse:
+def initiative_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan = get_plan()
     initiative = get_object_or_404(
         Initiative.objects.for_tree().prefetch_related("reposts"), plan=plan, code=code
@@ -238,7 +246,7 @@ def initiative_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def department_list(request: HttpRequest) -> HttpResponse:
+def department_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = get_plan()
     organizations = (
         Organization.objects.filter(
@@ -268,7 +276,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def department_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan()
     organization = get_object_or_404(Organization, pk=pk)
     initiatives = (
@@ -300,7 +308,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def guideline_matrix(request: HttpRequest) -> HttpResponse:
+def guideline_matrix(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = get_plan()
     goals = list(Goal.objects.filter(plan=plan).order_by("number"))
     counts: dict[tuple[int, int], int] = defaultdict(int)
@@ -338,7 +346,7 @@ def guideline_matrix(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def guideline_detail(request: HttpRequest, code: str) -> HttpResponse:
+def guideline_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan = get_plan()
     item = get_object_or_404(GuidelineItem, code=code)
     initiatives = (
@@ -381,7 +389,7 @@ def search_terms(query: str) -> list[str]:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A simple AND-of-words search; the Japanese search engine replaces it in the next issue."""
     plan = get_plan()
     form = PlanSearchForm(request.GET or None)
@@ -430,7 +438,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 # -- progress management -----------------------------------------------------------------------------
 @login_required
-def my_progress(request: HttpRequest) -> HttpResponse:
+def my_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Our initiatives for FY…": the user's departments' responsibilities and their reports."""
     plan = get_plan()
     year, year_form = selected_fiscal_year(request, plan)
@@ -448,7 +456,7 @@ def my_progress(request: HttpRequest) -> HttpResponse:
             fiscal_year=year, organization_id__in=own, initiative__plan=plan
         )
     }
-    rows = [
+    rows: list[ProgressRow] = [
         {"responsibility": r, "report": reports.get((r.initiative_id, r.organization_id))}
         for r in responsibilities
     ]
@@ -464,7 +472,8 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     )
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
-        counts[row["report"].state if row["report"] else "missing"] += 1
+        report = row["report"]
+        counts[report.state if report else "missing"] += 1
     return render(
         request,
         "plans/my_progress.html",
@@ -507,7 +516,9 @@ def _report_context(
 
 
 @login_required
-def progress_edit(request: HttpRequest, year: int, code: str, organization_id: int) -> HttpResponse:
+def progress_edit(
+    request: AuthenticatedHttpRequest, year: int, code: str, organization_id: int
+) -> HttpResponse:
     plan = get_plan()
     if year not in plan.fiscal_years:
         raise Http404
@@ -590,7 +601,7 @@ def progress_edit(request: HttpRequest, year: int, code: str, organization_id: i
 
 @login_required
 @require_POST
-def progress_review(request: HttpRequest, report_id: int) -> HttpResponse:
+def progress_review(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report = policies.get_report_for_editing(request.user, report_id)
     if not policies.can_approve_report(request.user, report):
         raise Http404
@@ -620,7 +631,7 @@ def progress_review(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @login_required
-def not_reported(request: HttpRequest) -> HttpResponse:
+def not_reported(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = get_plan()
     year, year_form = selected_fiscal_year(request, plan)
     scope = (
@@ -660,7 +671,7 @@ def not_reported(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = get_plan()
     year, year_form = selected_fiscal_year(request, plan)
     summary = summarise(plan, year)
@@ -712,7 +723,7 @@ def indicator_rows(plan: Plan) -> list[dict[str, Any]]:
 
 
 @login_required
-def indicator_list(request: HttpRequest) -> HttpResponse:
+def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = get_plan()
     return render(
         request,
@@ -728,7 +739,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan()
     indicator = get_object_or_404(Indicator, plan=plan, pk=pk)
     can_record = policies.is_plan_manager(request.user, plan)
@@ -804,7 +815,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # -- reports -----------------------------------------------------------------------------------------------
 @login_required
-def report_index(request: HttpRequest) -> HttpResponse:
+def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = get_plan()
     year, year_form = selected_fiscal_year(request, plan)
     own = policies.reporting_organization_ids(request.user)
@@ -835,7 +846,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def committee_report(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+def committee_report(request: AuthenticatedHttpRequest, year: int, fmt: str) -> HttpResponse:
     from . import reports
 
     plan = get_plan()
@@ -845,7 +856,9 @@ def committee_report(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
 
 
 @login_required
-def department_report(request: HttpRequest, year: int, organization_id: int) -> HttpResponse:
+def department_report(
+    request: AuthenticatedHttpRequest, year: int, organization_id: int
+) -> HttpResponse:
     from . import reports
 
     plan = get_plan()

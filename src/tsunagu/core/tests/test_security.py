@@ -45,7 +45,11 @@ def test_it_locks_an_account_after_repeated_failures(client: Client, settings: A
     response = login(client, "hanako", "correct horse battery")
     assert response.status_code == 200, "the right password must not open a locked account"
     assert "_auth_user_id" not in client.session
-    assert response.context["form"].errors["__all__"][0].startswith(str(response.context["form"].error_messages["locked"]).split("%")[0][:10])
+    assert (
+        response.context["form"]
+        .errors["__all__"][0]
+        .startswith(str(response.context["form"].error_messages["locked"]).split("%")[0][:10])
+    )
     assert LoginAttempt.objects.filter(username="hanako", succeeded=False).count() == 4
 
 
@@ -89,7 +93,13 @@ def run_tsunagu(args: list[str], env: dict[str, str]) -> subprocess.CompletedPro
         if not key.startswith("TSUNAGU_") and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     clean.update(env)
-    return subprocess.run([sys.executable, "-m", "tsunagu", *args], env=clean, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tsunagu", *args],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path: Any) -> None:
@@ -113,6 +123,8 @@ def test_it_passes_the_deploy_checks_in_production_mode(tmp_path: Any) -> None:
 
 
 def test_it_rejects_a_malformed_setting(tmp_path: Any) -> None:
-    result = run_tsunagu(["check"], {"TSUNAGU_LOGIN_FAILURE_LIMIT": "many", "TSUNAGU_VAR_DIR": str(tmp_path)})
+    result = run_tsunagu(
+        ["check"], {"TSUNAGU_LOGIN_FAILURE_LIMIT": "many", "TSUNAGU_VAR_DIR": str(tmp_path)}
+    )
     assert result.returncode != 0
     assert "TSUNAGU_LOGIN_FAILURE_LIMIT must be an integer" in result.stderr

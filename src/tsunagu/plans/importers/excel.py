@@ -316,24 +316,24 @@ def read_xlsx(content: bytes) -> ReadResult:
         header = [_text(cell) for cell in next(rows, ())]
         index = {name: header.index(name) for name in INDICATOR_HEADERS if name in header}
         for row_number, row in enumerate(rows, start=2):
-            values = {name: row[i] if i < len(row) else None for name, i in index.items()}
-            if not any(_text(v) for v in values.values()):
+            cells = {name: row[i] if i < len(row) else None for name, i in index.items()}
+            if not any(_text(v) for v in cells.values()):
                 continue
-            goal_number = _int(values.get("目標番号"))
+            goal_number = _int(cells.get("目標番号"))
             if goal_number not in goals:
                 fail(
                     INDICATOR_SHEET,
                     row_number,
-                    f"目標番号 {_text(values.get('目標番号'))!r} is not a goal of the plan",
+                    f"目標番号 {_text(cells.get('目標番号'))!r} is not a goal of the plan",
                 )
                 continue
-            title = _text(values.get("成果指標"))
+            title = _text(cells.get("成果指標"))
             if not title:
                 fail(INDICATOR_SHEET, row_number, "成果指標 is empty")
                 continue
             decimals: dict[str, Decimal | None] = {}
             for key in ("基準値", "目標値"):
-                raw = _text(values.get(key))
+                raw = _text(cells.get(key))
                 try:
                     decimals[key] = Decimal(raw) if raw else None
                 except InvalidOperation:
@@ -342,12 +342,12 @@ def read_xlsx(content: bytes) -> ReadResult:
             goals[goal_number].indicators.append(
                 IndicatorDoc(
                     title=title,
-                    unit=_text(values.get("単位")),
-                    higher_is_better=_text(values.get("高いほど良い")) != "いいえ",
+                    unit=_text(cells.get("単位")),
+                    higher_is_better=_text(cells.get("高いほど良い")) != "いいえ",
                     baseline_value=decimals["基準値"],
-                    baseline_year=_int(values.get("基準年度")),
+                    baseline_year=_int(cells.get("基準年度")),
                     target_value=decimals["目標値"],
-                    target_year=_int(values.get("目標年度")),
+                    target_year=_int(cells.get("目標年度")),
                 )
             )
     check_reposts(document, notices, errors)

@@ -7,301 +7,792 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_audit_append_only'),
+        ("core", "0002_audit_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
             ],
             options={
-                'verbose_name': 'goal',
-                'verbose_name_plural': 'goals',
-                'ordering': ['number'],
+                "verbose_name": "goal",
+                "verbose_name_plural": "goals",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='GuidelineItem',
+            name="GuidelineItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True, verbose_name='code')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('letter', models.CharField(blank=True, max_length=2, verbose_name='letter')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('text_status', models.CharField(choices=[('confirmed', 'confirmed'), ('unverified', 'unverified'), ('unknown', 'unknown')], default='unknown', max_length=12, verbose_name='text status')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, unique=True, verbose_name="code")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("letter", models.CharField(blank=True, max_length=2, verbose_name="letter")),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                (
+                    "text_status",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed"),
+                            ("unverified", "unverified"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=12,
+                        verbose_name="text status",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'guideline item',
-                'verbose_name_plural': 'guideline items',
-                'ordering': ['number', 'letter'],
+                "verbose_name": "guideline item",
+                "verbose_name_plural": "guideline items",
+                "ordering": ["number", "letter"],
             },
         ),
         migrations.CreateModel(
-            name='Direction',
+            name="Direction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='directions', to='plans.goal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="directions",
+                        to="plans.goal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy direction',
-                'verbose_name_plural': 'policy directions',
-                'ordering': ['number'],
+                "verbose_name": "policy direction",
+                "verbose_name_plural": "policy directions",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='GoalIndicator',
+            name="GoalIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicator_links', to='plans.goal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicator_links",
+                        to="plans.goal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('unit', models.CharField(blank=True, max_length=40, verbose_name='unit')),
-                ('higher_is_better', models.BooleanField(default=True, verbose_name='higher is better')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='baseline')),
-                ('baseline_year', models.PositiveIntegerField(blank=True, null=True, verbose_name='baseline fiscal year')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='target')),
-                ('target_year', models.PositiveIntegerField(blank=True, null=True, verbose_name='target fiscal year')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('goals', models.ManyToManyField(related_name='indicators', through='plans.GoalIndicator', to='plans.goal', verbose_name='goals')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("unit", models.CharField(blank=True, max_length=40, verbose_name="unit")),
+                (
+                    "higher_is_better",
+                    models.BooleanField(default=True, verbose_name="higher is better"),
+                ),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="baseline",
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="baseline fiscal year"
+                    ),
+                ),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "target_year",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="target fiscal year"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "goals",
+                    models.ManyToManyField(
+                        related_name="indicators",
+                        through="plans.GoalIndicator",
+                        to="plans.goal",
+                        verbose_name="goals",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outcome indicator',
-                'verbose_name_plural': 'outcome indicators',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "outcome indicator",
+                "verbose_name_plural": "outcome indicators",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='goalindicator',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goal_links', to='plans.indicator'),
+            model_name="goalindicator",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="goal_links",
+                to="plans.indicator",
+            ),
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('fiscal_year', models.PositiveIntegerField(verbose_name='fiscal year')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='value')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='plans.indicator')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("fiscal_year", models.PositiveIntegerField(verbose_name="fiscal year")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="value"),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="plans.indicator",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator value',
-                'verbose_name_plural': 'indicator values',
-                'ordering': ['fiscal_year'],
+                "verbose_name": "indicator value",
+                "verbose_name_plural": "indicator values",
+                "ordering": ["fiscal_year"],
             },
         ),
         migrations.CreateModel(
-            name='Initiative',
+            name="Initiative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('archived_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='archived at')),
-                ('archive_reason', models.TextField(blank=True, editable=False, verbose_name='reason for archiving')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='item number')),
-                ('code', models.CharField(max_length=20, verbose_name='number')),
-                ('sort_key', models.CharField(db_index=True, editable=False, max_length=20)),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('detail', models.TextField(verbose_name='detail')),
-                ('archived_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='archived by')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('repost_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reposts', to='plans.initiative', verbose_name='repost of')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "archived_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="archived at"
+                    ),
+                ),
+                (
+                    "archive_reason",
+                    models.TextField(
+                        blank=True, editable=False, verbose_name="reason for archiving"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="item number")),
+                ("code", models.CharField(max_length=20, verbose_name="number")),
+                ("sort_key", models.CharField(db_index=True, editable=False, max_length=20)),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("detail", models.TextField(verbose_name="detail")),
+                (
+                    "archived_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="archived by",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "repost_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reposts",
+                        to="plans.initiative",
+                        verbose_name="repost of",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'initiative',
-                'verbose_name_plural': 'initiatives',
-                'ordering': ['sort_key'],
+                "verbose_name": "initiative",
+                "verbose_name_plural": "initiatives",
+                "ordering": ["sort_key"],
             },
         ),
         migrations.CreateModel(
-            name='InitiativeGuideline',
+            name="InitiativeGuideline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guideline_links', to='plans.initiative')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='initiative_links', to='plans.guidelineitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guideline_links",
+                        to="plans.initiative",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="initiative_links",
+                        to="plans.guidelineitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.AddField(
-            model_name='initiative',
-            name='guideline_items',
-            field=models.ManyToManyField(related_name='initiatives', through='plans.InitiativeGuideline', to='plans.guidelineitem'),
+            model_name="initiative",
+            name="guideline_items",
+            field=models.ManyToManyField(
+                related_name="initiatives",
+                through="plans.InitiativeGuideline",
+                to="plans.guidelineitem",
+            ),
         ),
         migrations.CreateModel(
-            name='Measure',
+            name="Measure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('direction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='plans.direction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "direction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="plans.direction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'measure',
-                'verbose_name_plural': 'measures',
-                'ordering': ['number'],
+                "verbose_name": "measure",
+                "verbose_name_plural": "measures",
+                "ordering": ["number"],
             },
         ),
         migrations.AddField(
-            model_name='initiative',
-            name='measure',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='initiatives', to='plans.measure'),
+            model_name="initiative",
+            name="measure",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="initiatives",
+                to="plans.measure",
+            ),
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('municipality', models.CharField(max_length=100, verbose_name='municipality')),
-                ('first_fiscal_year', models.PositiveIntegerField(verbose_name='first fiscal year')),
-                ('last_fiscal_year', models.PositiveIntegerField(verbose_name='last fiscal year')),
-                ('is_current', models.BooleanField(default=True, verbose_name='current plan')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('owner', models.ForeignKey(blank=True, help_text="The division that runs the plan's progress management (e.g. 福祉総務課).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='managing division')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("municipality", models.CharField(max_length=100, verbose_name="municipality")),
+                (
+                    "first_fiscal_year",
+                    models.PositiveIntegerField(verbose_name="first fiscal year"),
+                ),
+                ("last_fiscal_year", models.PositiveIntegerField(verbose_name="last fiscal year")),
+                ("is_current", models.BooleanField(default=True, verbose_name="current plan")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The division that runs the plan's progress management (e.g. 福祉総務課).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="managing division",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan',
-                'verbose_name_plural': 'plans',
+                "verbose_name": "plan",
+                "verbose_name_plural": "plans",
             },
         ),
         migrations.AddField(
-            model_name='initiative',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='initiatives', to='plans.plan'),
+            model_name="initiative",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="initiatives",
+                to="plans.plan",
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='plans.plan'),
+            model_name="indicator",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="indicators",
+                to="plans.plan",
+            ),
         ),
         migrations.AddField(
-            model_name='goal',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='plans.plan'),
+            model_name="goal",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="goals", to="plans.plan"
+            ),
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('fiscal_year', models.PositiveIntegerField(verbose_name='fiscal year')),
-                ('status', models.CharField(blank=True, choices=[('not_started', 'Not started (未着手)'), ('in_progress', 'In progress (実施中)'), ('completed', 'Completed (完了)'), ('under_review', 'Under review (見直し)')], max_length=16, verbose_name='status')),
-                ('evaluation', models.CharField(blank=True, choices=[('A', 'A — achieved as planned'), ('B', 'B — mostly achieved'), ('C', 'C — partly achieved'), ('D', 'D — not achieved')], max_length=1, verbose_name='self-evaluation')),
-                ('achievements', models.TextField(blank=True, verbose_name='what was done')),
-                ('issues', models.TextField(blank=True, verbose_name='issues')),
-                ('next_steps', models.TextField(blank=True, verbose_name='next steps')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Awaiting approval'), ('returned', 'Returned for changes'), ('approved', 'Approved')], default='draft', max_length=12, verbose_name='state')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
-                ('review_comment', models.TextField(blank=True, verbose_name="manager's comment")),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_reports', to='plans.initiative')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_reports', to='core.organization', verbose_name='department')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("fiscal_year", models.PositiveIntegerField(verbose_name="fiscal year")),
+                (
+                    "status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("not_started", "Not started (未着手)"),
+                            ("in_progress", "In progress (実施中)"),
+                            ("completed", "Completed (完了)"),
+                            ("under_review", "Under review (見直し)"),
+                        ],
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("A", "A — achieved as planned"),
+                            ("B", "B — mostly achieved"),
+                            ("C", "C — partly achieved"),
+                            ("D", "D — not achieved"),
+                        ],
+                        max_length=1,
+                        verbose_name="self-evaluation",
+                    ),
+                ),
+                ("achievements", models.TextField(blank=True, verbose_name="what was done")),
+                ("issues", models.TextField(blank=True, verbose_name="issues")),
+                ("next_steps", models.TextField(blank=True, verbose_name="next steps")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Awaiting approval"),
+                            ("returned", "Returned for changes"),
+                            ("approved", "Approved"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="approved at"),
+                ),
+                ("review_comment", models.TextField(blank=True, verbose_name="manager's comment")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="progress_reports",
+                        to="plans.initiative",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="progress_reports",
+                        to="core.organization",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress report',
-                'verbose_name_plural': 'progress reports',
-                'ordering': ['fiscal_year', 'initiative__sort_key'],
+                "verbose_name": "progress report",
+                "verbose_name_plural": "progress reports",
+                "ordering": ["fiscal_year", "initiative__sort_key"],
             },
         ),
         migrations.CreateModel(
-            name='Responsibility',
+            name="Responsibility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_as', models.CharField(blank=True, help_text="The source's spelling when it was an alias of the department.", max_length=200, verbose_name='written in the source as')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responsibilities', to='plans.initiative')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responsibilities', to='core.organization', verbose_name='department')),
-                ('via', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='implementations', to='core.organization', verbose_name='implemented via')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "written_as",
+                    models.CharField(
+                        blank=True,
+                        help_text="The source's spelling when it was an alias of the department.",
+                        max_length=200,
+                        verbose_name="written in the source as",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responsibilities",
+                        to="plans.initiative",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responsibilities",
+                        to="core.organization",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "via",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="implementations",
+                        to="core.organization",
+                        verbose_name="implemented via",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'responsibility',
-                'verbose_name_plural': 'responsibilities',
-                'ordering': ['position'],
+                "verbose_name": "responsibility",
+                "verbose_name_plural": "responsibilities",
+                "ordering": ["position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='direction',
-            constraint=models.UniqueConstraint(fields=('goal', 'number'), name='plans_direction_unique_number'),
+            model_name="direction",
+            constraint=models.UniqueConstraint(
+                fields=("goal", "number"), name="plans_direction_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goalindicator',
-            constraint=models.UniqueConstraint(fields=('goal', 'indicator'), name='plans_goalindicator_unique'),
+            model_name="goalindicator",
+            constraint=models.UniqueConstraint(
+                fields=("goal", "indicator"), name="plans_goalindicator_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatorvalue',
-            constraint=models.UniqueConstraint(fields=('indicator', 'fiscal_year'), name='plans_indicatorvalue_unique_year'),
+            model_name="indicatorvalue",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "fiscal_year"), name="plans_indicatorvalue_unique_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='initiativeguideline',
-            constraint=models.UniqueConstraint(fields=('initiative', 'item'), name='plans_guideline_unique'),
+            model_name="initiativeguideline",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "item"), name="plans_guideline_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.UniqueConstraint(fields=('direction', 'number'), name='plans_measure_unique_number'),
+            model_name="measure",
+            constraint=models.UniqueConstraint(
+                fields=("direction", "number"), name="plans_measure_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(fields=('municipality', 'name'), name='plans_plan_unique_name'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "name"), name="plans_plan_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='initiative',
-            constraint=models.UniqueConstraint(fields=('plan', 'code'), name='plans_initiative_unique_code'),
+            model_name="initiative",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "code"), name="plans_initiative_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('plan', 'title'), name='plans_indicator_unique_title'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "title"), name="plans_indicator_unique_title"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goal',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='plans_goal_unique_number'),
+            model_name="goal",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="plans_goal_unique_number"
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressreport',
-            index=models.Index(fields=['fiscal_year', 'organization', 'state'], name='plans_progr_fiscal__4c7cba_idx'),
+            model_name="progressreport",
+            index=models.Index(
+                fields=["fiscal_year", "organization", "state"],
+                name="plans_progr_fiscal__4c7cba_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.UniqueConstraint(fields=('initiative', 'organization', 'fiscal_year'), name='plans_progress_unique'),
+            model_name="progressreport",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "organization", "fiscal_year"), name="plans_progress_unique"
+            ),
         ),
     ]

@@ -26,15 +26,24 @@ PAGES = [
 
 def add_reports(years: range) -> None:
     ProgressReport.objects.bulk_create(
-        ProgressReport(initiative_id=r.initiative_id, organization_id=r.organization_id, fiscal_year=year,
-                       status="in_progress", evaluation="B", achievements="実施", state="approved")
+        ProgressReport(
+            initiative_id=r.initiative_id,
+            organization_id=r.organization_id,
+            fiscal_year=year,
+            status="in_progress",
+            evaluation="B",
+            achievements="実施",
+            state="approved",
+        )
         for year in years
         for r in Responsibility.objects.all()
     )
     IndicatorValue.objects.bulk_create(
         IndicatorValue(indicator=indicator, fiscal_year=year, value=year - 2000)
         for year in years
-        for indicator in __import__("tsunagu.plans.models", fromlist=["Indicator"]).Indicator.objects.all()
+        for indicator in __import__(
+            "tsunagu.plans.models", fromlist=["Indicator"]
+        ).Indicator.objects.all()
     )
 
 
@@ -45,7 +54,9 @@ def count_queries(client: Client, url: str) -> int:
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_it_makes_a_constant_number_of_queries(url: str, kamakura_plan: Any, plan_owner_officer: Any, manager_disability: Any, client: Client) -> None:
+def test_it_makes_a_constant_number_of_queries(
+    url: str, kamakura_plan: Any, plan_owner_officer: Any, manager_disability: Any, client: Client
+) -> None:
     client.force_login(manager_disability)
     add_reports(range(2025, 2026))
     few = count_queries(client, url)
