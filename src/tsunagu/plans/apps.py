@@ -10,6 +10,8 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from tsunagu.core.home import register_panel
 
+        from .search import register_initiatives
         from .views import home_panel
 
         register_panel("plans/_home_panel.html", home_panel, order=10)
+        register_initiatives()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tsunagu.core.models import Organization, OrganizationAlias, User
 from tsunagu.core.services import log_action
+from tsunagu.textsearch.index import deferred_indexing
 
 from .importers.document import (
     DirectionDoc,
@@ -127,7 +128,9 @@ def load_plan(
     report = LoadReport(dry_run=dry_run)
     try:
         with transaction.atomic():
-            _load(document, report, actor, owner)
+            # Each initiative is indexed once, after its departments are in place.
+            with deferred_indexing():
+                _load(document, report, actor, owner)
             if dry_run:
                 raise _DryRun
     except _DryRun:

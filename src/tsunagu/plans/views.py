@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
 from typing import Any, TypedDict
@@ -15,16 +14,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tsunagu.core.auth import AuthenticatedHttpRequest
 from tsunagu.core.models import Organization
 from tsunagu.core.services import history_for
+from tsunagu.textsearch import search as textsearch
+from tsunagu.textsearch.search import SearchResult
 
 from . import policies, services
+from . import search as search_index
 from .charts import line_chart, trend, trend_label
 from .fiscal import fiscal_year_label, fiscal_year_of
 from .forms import (
@@ -49,6 +49,9 @@ from .models import (
     Responsibility,
 )
 from .progress import summarise, unreported
+
+# Search results shown at most (the plan has a few hundred initiatives).
+SEARCH_LIMIT = 100
 
 
 class ProgressRow(TypedDict):
@@ -371,52 +374,35 @@ def guideline_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     )
 
 
-def highlight(text: str, terms: list[str]) -> SafeString:
-    """Escape ``text`` and wrap each search term in <mark>."""
-    escaped = str(escape(text))
-    for term in sorted(set(terms), key=len, reverse=True):
-        escaped = re.sub(
-            re.escape(str(escape(term))),
-            lambda m: f"<mark>{m.group(0)}</mark>",
-            escaped,
-            flags=re.IGNORECASE,
-        )
-    return SafeString(escaped)
-
-
-def search_terms(query: str) -> list[str]:
-    return [term for term in unicodedata.normalize("NFKC", query).split() if term]
-
-
 @login_required
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A simple AND-of-words search; the Japanese search engine replaces it in the next issue."""
+    """The plan's initiatives searched with the Japanese search engine (textsearch).
+
+    A number typed as written in the plan (1-1-1-1) opens straight to its result.
+    """
     plan = get_plan()
     form = PlanSearchForm(request.GET or None)
     results: list[dict[str, Any]] = []
-    terms: list[str] = []
+    found: SearchResult | None = None
     if form.is_valid() and form.cleaned_data["q"]:
-        terms = search_terms(form.cleaned_data["q"])
+        text = form.cleaned_data["q"]
         initiatives = Initiative.objects.filter(plan=plan, archived_at__isnull=True)
-        for term in terms:
-            initiatives = initiatives.filter(
-                Q(title__icontains=term)
-                | Q(detail__icontains=term)
-                | Q(code=term)
-                | Q(responsibilities__organization__name__icontains=term)
+        by_code = initiatives.filter(code=unicodedata.normalize("NFKC", text).strip())
+        found = textsearch.search(search_index.KIND, text, limit=SEARCH_LIMIT, restrict=initiatives)
+        pks = [*by_code.values_list("pk", flat=True), *found.pks]
+        by_pk = initiatives.for_tree().in_bulk(pks)
+        for pk in dict.fromkeys(pks):
+            initiative = by_pk[pk]
+            matches = textsearch.explain(
+                search_index.initiative_document(initiative), found.query, width=160
             )
-        for initiative in initiatives.distinct().for_tree().order_by("sort_key")[:100]:
-            fields = [
-                name
-                for name, value in (("title", initiative.title), ("detail", initiative.detail))
-                if any(term.lower() in value.lower() for term in terms)
-            ]
+            snippets = {match.name: match.snippet for match in matches}
             results.append(
                 {
                     "initiative": initiative,
-                    "title": highlight(initiative.title, terms),
-                    "detail": highlight(initiative.detail, terms),
-                    "matched": fields,
+                    "title": snippets.get("title", initiative.title),
+                    "detail": snippets.get("detail", initiative.detail),
+                    "matched": [match.label for match in matches],
                 }
             )
     template = (
@@ -429,6 +415,8 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "plan": plan,
             "form": form,
             "results": results,
+            "total": max(found.total if found else 0, len(results)),
+            "relaxed": found.relaxed if found else False,
             "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
             "nav": "plan",
             "breadcrumbs": crumbs(plan_crumb(plan), (_("Search"), None)),
