@@ -6,3 +6,8 @@ class DirectoryConfig(AppConfig):
     name = "tsunagu.directory"
     label = "directory"
     verbose_name = _("Social-resource directory")
+
+    def ready(self) -> None:
+        from .search import register_services
+
+        register_services()

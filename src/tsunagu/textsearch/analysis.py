@@ -148,7 +148,11 @@ def kana_runs(found: list[Token]) -> list[str]:
     runs: list[str] = []
     current: list[Token] = []
     for token in [*found, None]:
-        if token is not None and is_kana(token.surface) and (not current or current[-1].end == token.start):
+        if (
+            token is not None
+            and is_kana(token.surface)
+            and (not current or current[-1].end == token.start)
+        ):
             current.append(token)
             continue
         if current:

@@ -185,7 +185,9 @@ class SQLiteBackend(Backend):
             for clause in query.clauses
         )
 
-    def _where(self, kind: str, query: Query, restrict: QuerySet[Any] | None) -> tuple[str, list[Any]]:
+    def _where(
+        self, kind: str, query: Query, restrict: QuerySet[Any] | None
+    ) -> tuple[str, list[Any]]:
         extra, extra_params = self._restriction(restrict)
         return (
             f"{FTS_TABLE} MATCH %s AND d.kind = %s{extra}",

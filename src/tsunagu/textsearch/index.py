@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.db import models, router, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .analysis import kana_runs, tokens
 from .backends import IndexRow, backend_for
@@ -62,6 +62,7 @@ def register(
     document: Callable[[Any], list[DocumentField]],
     queryset: Callable[[], models.QuerySet[Any]] | None = None,
     dependents: Iterable[tuple[type[models.Model], Callable[[Any], Iterable[Any]]]] = (),
+    m2m_fields: Iterable[str] = (),
     signals: bool = True,
 ) -> Searchable:
     """Make `model` searchable as `kind`."""
@@ -80,7 +81,10 @@ def register(
         for dependent_model, targets in searchable.dependents:
 
             def reindex_targets(
-                sender: Any, instance: Any, targets: Callable[[Any], Iterable[Any]] = targets, **kwargs: Any
+                sender: Any,
+                instance: Any,
+                targets: Callable[[Any], Iterable[Any]] = targets,
+                **kwargs: Any,
             ) -> None:
                 for target in targets(instance):
                     if target is not None and target.pk is not None:
@@ -97,6 +101,11 @@ def register(
                 sender=dependent_model,
                 dispatch_uid=f"{uid}:dep:{dependent_model._meta.label}:delete",
                 weak=False,
+            )
+        for name in m2m_fields:
+            through = model._meta.get_field(name).remote_field.through  # type: ignore[union-attr]
+            m2m_changed.connect(
+                _on_m2m_changed, sender=through, dispatch_uid=f"{uid}:m2m:{name}", weak=False
             )
     return searchable
 
@@ -125,10 +134,31 @@ def searchable_for(obj: models.Model) -> Searchable:
     raise LookupError(f"{type(obj).__name__} is not registered for search")
 
 
-def _on_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+def _on_save(
+    sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any
+) -> None:
     if raw:  # loading fixtures: the index is rebuilt afterwards
         return
     index_object(instance)
+
+
+def _on_m2m_changed(
+    sender: Any,
+    instance: Any,
+    action: str,
+    reverse: bool,
+    model: Any,
+    pk_set: set[Any] | None,
+    **kwargs: Any,
+) -> None:
+    """A many-to-many field of a searchable record changed (either side of it)."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
+        index_object(instance)
+    elif pk_set:
+        for obj in model._default_manager.filter(pk__in=pk_set):
+            index_object(obj)
 
 
 def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -220,7 +250,9 @@ def _chunks(queryset: models.QuerySet[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def rebuild(kind: str | None = None, *, using: str = "default", batch_size: int = 500) -> dict[str, int]:
+def rebuild(
+    kind: str | None = None, *, using: str = "default", batch_size: int = 500
+) -> dict[str, int]:
     """Re-index every record (of one kind, or all); returns counts by kind."""
     entries = [searchable(kind)] if kind else searchables()
     backend = backend_for(using)

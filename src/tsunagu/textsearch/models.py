@@ -20,7 +20,9 @@ class SearchDocument(models.Model):
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_pk"], name="textsearch_document_unique"),
+            models.UniqueConstraint(
+                fields=["kind", "object_pk"], name="textsearch_document_unique"
+            ),
         ]
 
     def __str__(self) -> str:

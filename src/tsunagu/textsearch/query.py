@@ -140,11 +140,7 @@ def segment_reading(reading: str, known: set[str]) -> tuple[str, ...] | None:
 
 
 def reading_substrings(reading: str) -> set[str]:
-    return {
-        reading[i:j]
-        for i in range(len(reading))
-        for j in range(i + 1, len(reading) + 1)
-    }
+    return {reading[i:j] for i in range(len(reading)) for j in range(i + 1, len(reading) + 1)}
 
 
 def parse(
@@ -155,9 +151,7 @@ def parse(
     """Parse `text`; `synonyms` and `readings` look up the data that lives in the database."""
     words = split_words(text)[:MAX_CLAUSES]
     kana_words = [
-        to_katakana(word)
-        for word, _ in words
-        if is_kana(word) and len(word) <= MAX_READING_CHARS
+        to_katakana(word) for word, _ in words if is_kana(word) and len(word) <= MAX_READING_CHARS
     ]
     known_readings: set[str] = set()
     if readings is not None and kana_words:
@@ -215,9 +209,7 @@ def parse(
     )
 
 
-def _synonym_variants(
-    terms: tuple[str, ...], synonyms: SynonymLookup
-) -> list[tuple[str, ...]]:
+def _synonym_variants(terms: tuple[str, ...], synonyms: SynonymLookup) -> list[tuple[str, ...]]:
     """`terms` with any run of them that has synonyms replaced by each synonym."""
     variants: list[tuple[str, ...]] = []
     for start in range(len(terms)):

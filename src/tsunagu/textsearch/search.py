@@ -59,7 +59,9 @@ def _forget_synonyms(**kwargs: Any) -> None:
 
 
 post_save.connect(_forget_synonyms, sender=SynonymGroup, dispatch_uid="textsearch:synonyms:save")
-post_delete.connect(_forget_synonyms, sender=SynonymGroup, dispatch_uid="textsearch:synonyms:delete")
+post_delete.connect(
+    _forget_synonyms, sender=SynonymGroup, dispatch_uid="textsearch:synonyms:delete"
+)
 
 
 def known_readings(candidates: Iterable[str]) -> set[str]:
@@ -143,7 +145,9 @@ def match_spans(found: Sequence[Token], query: Query) -> list[tuple[int, int]]:
             sequence = readings if alt.field is Field.READING else terms
             size = len(alt.terms)
             if alt.prefix:
-                spans.update((i, i + 1) for i, term in enumerate(terms) if term.startswith(alt.terms[0]))
+                spans.update(
+                    (i, i + 1) for i, term in enumerate(terms) if term.startswith(alt.terms[0])
+                )
             elif size == 1 and alt.field is Field.TERMS and is_kana(alt.terms[0]):
                 spans.update(_kana_run_spans(found, alt.terms[0]))
                 spans.update((i, i + 1) for i, term in enumerate(terms) if term == alt.terms[0])
@@ -208,7 +212,9 @@ def highlight(text: str, query: Query, *, width: int | None = 80) -> SafeString:
     return mark_safe("".join(pieces))
 
 
-def explain(fields: Sequence[DocumentField], query: Query, *, width: int | None = 80) -> list[FieldMatch]:
+def explain(
+    fields: Sequence[DocumentField], query: Query, *, width: int | None = 80
+) -> list[FieldMatch]:
     """The fields of a document that matched `query`, each with a highlighted snippet."""
     matches = []
     for doc_field in fields:

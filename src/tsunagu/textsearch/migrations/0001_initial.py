@@ -4,50 +4,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Reading',
+            name="Reading",
             fields=[
-                ('reading', models.CharField(max_length=64, primary_key=True, serialize=False, verbose_name='reading')),
+                (
+                    "reading",
+                    models.CharField(
+                        max_length=64, primary_key=True, serialize=False, verbose_name="reading"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reading',
-                'verbose_name_plural': 'readings',
+                "verbose_name": "reading",
+                "verbose_name_plural": "readings",
             },
         ),
         migrations.CreateModel(
-            name='SynonymGroup',
+            name="SynonymGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('words', models.TextField(help_text='One word or phrase per line. A search for any of them finds all.', verbose_name='words')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "words",
+                    models.TextField(
+                        help_text="One word or phrase per line. A search for any of them finds all.",
+                        verbose_name="words",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'synonym group',
-                'verbose_name_plural': 'synonym groups',
-                'ordering': ['id'],
+                "verbose_name": "synonym group",
+                "verbose_name_plural": "synonym groups",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=64, verbose_name='kind')),
-                ('object_pk', models.BigIntegerField(verbose_name='record id')),
-                ('indexed_at', models.DateTimeField(auto_now=True, verbose_name='indexed at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64, verbose_name="kind")),
+                ("object_pk", models.BigIntegerField(verbose_name="record id")),
+                ("indexed_at", models.DateTimeField(auto_now=True, verbose_name="indexed at")),
             ],
             options={
-                'verbose_name': 'search document',
-                'verbose_name_plural': 'search documents',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_pk'), name='textsearch_document_unique')],
+                "verbose_name": "search document",
+                "verbose_name_plural": "search documents",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "object_pk"), name="textsearch_document_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -81,7 +81,9 @@ def test_title_match_ranks_above_body_match(indexed: dict[str, Organization]) ->
         ("相談 暴力", "ＤＶ相談室"),
     ],
 )
-def test_queries_find_their_record(indexed: dict[str, Organization], query: str, expected: str) -> None:
+def test_queries_find_their_record(
+    indexed: dict[str, Organization], query: str, expected: str
+) -> None:
     assert expected in names(search(KIND, query).pks)
 
 
@@ -98,8 +100,12 @@ def test_kana_reading_matches_rank_below_exact_matches(indexed: dict[str, Organi
     org = Organization.objects.create(name="かいご教室", kind=Organization.Kind.COMMUNITY_GROUP)
     TEXTS_WITH_KANA = {**TEXTS, "かいご教室": "ひらがなで書いた名前"}
     entry = register(
-        Organization, kind=KIND, document=lambda o: [DocumentField("name", "name", o.name, "title"),
-                                                     DocumentField("d", "d", TEXTS_WITH_KANA.get(o.name, ""))],
+        Organization,
+        kind=KIND,
+        document=lambda o: [
+            DocumentField("name", "name", o.name, "title"),
+            DocumentField("d", "d", TEXTS_WITH_KANA.get(o.name, "")),
+        ],
         signals=False,
     )
     index_objects(entry, [org])
@@ -156,7 +162,9 @@ def test_reindex_replaces_and_delete_removes(indexed: dict[str, Organization]) -
 def test_index_writes_roll_back_with_the_transaction(indexed: dict[str, Organization]) -> None:
     entry = register(Organization, kind=KIND, document=document, signals=False)
     with pytest.raises(RuntimeError), transaction.atomic():
-        org = Organization.objects.create(name="一時的な団体", kind=Organization.Kind.COMMUNITY_GROUP)
+        org = Organization.objects.create(
+            name="一時的な団体", kind=Organization.Kind.COMMUNITY_GROUP
+        )
         index_objects(entry, [org])
         assert names(search(KIND, "一時的").pks) == ["一時的な団体"]
         raise RuntimeError
@@ -192,7 +200,16 @@ def test_highlight_escapes_html(indexed: dict[str, Organization]) -> None:
 
 
 def test_hostile_queries_do_not_break_the_backend(indexed: dict[str, Organization]) -> None:
-    for text in ['"', "'", "NEAR(a b)", "介護 OR", "* ^ :", "\\'; DROP TABLE x; --", "{title}: x", "a" * 500]:
+    for text in [
+        '"',
+        "'",
+        "NEAR(a b)",
+        "介護 OR",
+        "* ^ :",
+        "\\'; DROP TABLE x; --",
+        "{title}: x",
+        "a" * 500,
+    ]:
         search(KIND, text)  # must not raise
 
 

@@ -25,4 +25,6 @@ class Command(BaseCommand):
             )
         counts = rebuild(kind, using=database)
         for name, count in counts.items():
-            self.stdout.write(_("%(kind)s: %(count)d records indexed") % {"kind": name, "count": count})
+            self.stdout.write(
+                _("%(kind)s: %(count)d records indexed") % {"kind": name, "count": count}
+            )
