@@ -1,0 +1,1 @@
+"""Directory pages: `public` (no login, residents) and `staff` (editing, verifying, importing)."""
