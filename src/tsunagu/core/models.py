@@ -226,6 +226,7 @@ class Membership(TimeStampedModel):
         ROSTER_HOLDER = "roster_holder", _("Neighbourhood association roster holder")
         PARTNER_REPORTER = "partner_reporter", _("Partner business reporter")
         AUDITOR = "auditor", _("Auditor")
+        DIRECTORY_EDITOR = "directory_editor", _("Directory editor")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
