@@ -1,10 +1,13 @@
-"""tsunagu load_demo [--fiscal-years 2024-2025] [--seed N]: the Kamakura plan with demo data.
+"""The plan's demo data for `tsunagu load_demo` (options --fiscal-years 2024-2025, --seed N).
 
-Loads the reference organisations and areas, imports the seed plan (owner 福祉総務課),
-creates four demo accounts, and makes up plausible progress reports and indicator
-values. Everything made up is marked as demo: indicator values carry the source
-「デモデータ（架空）」 and report texts start with 【デモ】. Running it again changes
-nothing: the randomness is seeded per report, and existing reports are left alone.
+Imports the seed plan (owner 福祉総務課), creates four demo accounts, and makes up
+plausible progress reports and indicator values. Everything made up is marked as
+demo: indicator values carry the source 「デモデータ（架空）」 and report texts start
+with 【デモ】. Running it again changes nothing: the randomness is seeded per
+report, and existing reports are left alone.
+
+Registered with ``core.demo`` in ``PlansConfig.ready``; the command (in core) has
+already loaded the reference organisations and areas when :func:`load_plans_demo` runs.
 """
 
 from __future__ import annotations
@@ -15,18 +18,13 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
-from tsunagu.core.management.commands.load_reference_data import (
-    ReferenceDataError,
-    load_reference_data,
-)
+from tsunagu.core.demo import DemoContext
 from tsunagu.core.models import Membership, Organization, User
 from tsunagu.plans.importers import PlanFormatError, read_plan_file
 from tsunagu.plans.loading import load_plan
@@ -476,7 +474,7 @@ def create_demo_indicator_values(plan: Plan, seed: int) -> dict[str, int]:
     return {"indicators": len(indicators), "values": len(values)}
 
 
-# --- the command --------------------------------------------------------------------------
+# --- the loader ---------------------------------------------------------------------------
 
 
 def _width(text: str) -> int:
@@ -497,78 +495,61 @@ def _table(rows: list[list[str]]) -> list[str]:
     return lines
 
 
-class Command(BaseCommand):
-    help = (
-        "Load the Kamakura plan with demo accounts, demo progress reports and demo indicator "
-        "values. Idempotent: running it again changes nothing."
+def add_arguments(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--fiscal-years",
+        default="2024-2025",
+        help="fiscal years to make progress reports for; the last one is still being reported "
+        "(default: 2024-2025)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed for the made-up data (default: 1)"
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--fiscal-years",
-            default="2024-2025",
-            help="fiscal years to make progress reports for; the last one is still being reported "
-            "(default: 2024-2025)",
-        )
-        parser.add_argument(
-            "--seed", type=int, default=1, help="seed for the made-up data (default: 1)"
-        )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        years = fiscal_years(options["fiscal_years"])
-        seed: int = options["seed"]
-        password = settings.TSUNAGU_DEMO_PASSWORD
-        if not password:
-            raise CommandError(
-                "TSUNAGU_DEMO_PASSWORD is empty; set it to the demo accounts' password"
-            )
-        try:
-            with transaction.atomic():
-                reference = load_reference_data()
-                owner = Organization.objects.get(name=PLAN_OWNER)
-                read = read_plan_file(
-                    SEED_PLAN, name=PLAN_NAME, municipality=MUNICIPALITY, fiscal_years=PLAN_YEARS
-                )
-                loaded = load_plan(read.document, owner=owner)
-                plan = loaded.plan
-                assert plan is not None
-                users = ensure_accounts(password)
-                progress = create_demo_progress(plan, years, seed, users)
-                indicators = create_demo_indicator_values(plan, seed)
-        except ReferenceDataError as exc:
-            raise CommandError("reference data not loaded:\n" + "\n".join(exc.errors)) from None
-        except PlanFormatError as exc:
-            raise CommandError(f"{SEED_PLAN}: the plan was not imported:\n{exc}") from None
+def load_plans_demo(context: DemoContext) -> None:
+    """The seed plan, the demo accounts, progress reports and indicator values."""
+    years = fiscal_years(context.options.get("fiscal_years", "2024-2025"))
+    seed: int = context.options.get("seed", 1)
+    password = settings.TSUNAGU_DEMO_PASSWORD
+    if not password:
+        raise CommandError("TSUNAGU_DEMO_PASSWORD is empty; set it to the demo accounts' password")
+    owner = Organization.objects.get(name=PLAN_OWNER)
+    try:
+        read = read_plan_file(
+            SEED_PLAN, name=PLAN_NAME, municipality=MUNICIPALITY, fiscal_years=PLAN_YEARS
+        )
+    except PlanFormatError as exc:
+        raise CommandError(f"{SEED_PLAN}: the plan was not imported:\n{exc}") from None
+    loaded = load_plan(read.document, owner=owner)
+    plan = loaded.plan
+    assert plan is not None
+    users = ensure_accounts(password)
+    progress = create_demo_progress(plan, years, seed, users)
+    indicators = create_demo_indicator_values(plan, seed)
 
-        for key, label in (("organizations", "organisations"), ("areas", "areas")):
-            reference_counts = reference.counts[key]
-            self.stdout.write(f"{label}: {reference_counts.total} ({reference_counts.created} new)")
-        plan_counts = loaded.counts
-        self.stdout.write(
-            f"plan: {plan} — {plan_counts['goals']} goals, {plan_counts['directions']} "
-            f"directions, {plan_counts['measures']} measures, {plan_counts['initiatives']} "
-            "initiatives"
+    plan_counts = loaded.counts
+    context.write(
+        f"plan: {plan} — {plan_counts['goals']} goals, {plan_counts['directions']} "
+        f"directions, {plan_counts['measures']} measures, {plan_counts['initiatives']} "
+        "initiatives"
+    )
+    if loaded.new_organizations:
+        context.write(
+            "organisations not in the reference data: " + ", ".join(loaded.new_organizations),
+            "warning",
         )
-        if loaded.new_organizations:
-            self.stdout.write(
-                self.style.WARNING(
-                    "organisations not in the reference data: "
-                    + ", ".join(loaded.new_organizations)
-                )
-            )
-        self.stdout.write(
-            f"progress reports FY{years[0]}–FY{years[1]}: {progress['created']} new for "
-            f"{progress['responsibilities']} initiative × department pairs; "
-            f"{progress['unreported']} not yet reported in FY{years[1]}"
-        )
-        self.stdout.write(
-            f"indicators: {indicators['indicators']}, with {indicators['values']} demo values "
-            f"(source 「{DEMO_SOURCE}」)"
-        )
-        self.stdout.write("")
-        self.stdout.write("Demo accounts (one password for all, from TSUNAGU_DEMO_PASSWORD):")
-        rows = [["username", "name", "role", "password"]]
-        rows += [[a.username, a.display_name, a.role_label, password] for a in DEMO_ACCOUNTS]
-        for line in _table(rows):
-            self.stdout.write("  " + line)
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+    context.write(
+        f"progress reports FY{years[0]}–FY{years[1]}: {progress['created']} new for "
+        f"{progress['responsibilities']} initiative × department pairs; "
+        f"{progress['unreported']} not yet reported in FY{years[1]}"
+    )
+    context.write(
+        f"indicators: {indicators['indicators']}, with {indicators['values']} demo values "
+        f"(source 「{DEMO_SOURCE}」)"
+    )
+    context.write_last("Demo accounts (one password for all, from TSUNAGU_DEMO_PASSWORD):")
+    rows = [["username", "name", "role", "password"]]
+    rows += [[a.username, a.display_name, a.role_label, password] for a in DEMO_ACCOUNTS]
+    for line in _table(rows):
+        context.write_last("  " + line)

@@ -7,9 +7,10 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from tsunagu.core.models import Membership, Organization, User
-from tsunagu.plans.management.commands.load_demo import DEMO_MARK, DEMO_SOURCE
+from tsunagu.plans.demo import DEMO_MARK, DEMO_SOURCE
 from tsunagu.plans.models import Indicator, IndicatorValue, Plan, ProgressReport, Responsibility
 
 State = ProgressReport.State
@@ -137,3 +138,32 @@ def test_it_marks_every_indicator_value_as_demo(demo: str) -> None:
     assert set(values.values_list("source", flat=True)) == {DEMO_SOURCE}
     assert "デモ" in DEMO_SOURCE
     assert not values.filter(note="").exists()
+
+
+@pytest.mark.django_db
+def test_it_takes_the_plans_options_and_ends_with_the_accounts() -> None:
+    out = StringIO()
+    call_command("load_demo", "--fiscal-years", "2023-2025", "--seed", "7", stdout=out)
+    output = out.getvalue()
+
+    assert set(ProgressReport.objects.values_list("fiscal_year", flat=True)) == {2023, 2024, 2025}
+    # The account table comes after what every app loaded, just before the last line.
+    lines = output.splitlines()
+    table = lines.index("Demo accounts (one password for all, from TSUNAGU_DEMO_PASSWORD):")
+    assert any(line.startswith("plan: ") for line in lines[:table])
+    assert lines[-1].endswith("Demo data loaded.")
+    assert [line.split()[0] for line in lines[table + 3 : -1]] == [
+        "planner",
+        "officer",
+        "manager",
+        "admin",
+    ]
+
+
+@pytest.mark.django_db
+def test_it_refuses_fiscal_years_in_the_wrong_order_and_writes_nothing() -> None:
+    with pytest.raises(CommandError, match="2025 comes after 2024"):
+        call_command("load_demo", "--fiscal-years", "2025-2024", stdout=StringIO())
+
+    assert not Plan.objects.exists()
+    assert not Organization.objects.exists()
