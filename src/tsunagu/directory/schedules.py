@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -98,8 +99,18 @@ class ByDay:
 # -- parsing ---------------------------------------------------------------------------------------
 def parse_byday(value: str | None) -> list[ByDay]:
     """``"MO,2WE,-1FR"`` → ByDay list; ValueError names the part that is wrong."""
+    return list(_parse_byday(value or ""))
+
+
+def parse_bymonthday(value: str | None) -> list[int]:
+    """``"1,15,-1"`` → ``[1, 15, -1]``; days run 1…31, or -1…-31 counted from the month's end."""
+    return list(_parse_bymonthday(value or ""))
+
+
+@lru_cache(maxsize=512)
+def _parse_byday(value: str) -> tuple[ByDay, ...]:
     days: list[ByDay] = []
-    for raw in (value or "").split(","):
+    for raw in value.split(","):
         part = raw.strip().upper()
         if not part:
             continue
@@ -110,13 +121,13 @@ def parse_byday(value: str | None) -> list[ByDay]:
         if ordinal is not None and not (1 <= abs(ordinal) <= 5):
             raise ValueError(f"{raw.strip()!r}: a month has at most five of each weekday")
         days.append(ByDay(WEEKDAY_CODES.index(match.group(2)), ordinal))
-    return days
+    return tuple(days)
 
 
-def parse_bymonthday(value: str | None) -> list[int]:
-    """``"1,15,-1"`` → ``[1, 15, -1]``; days run 1…31, or -1…-31 counted from the month's end."""
+@lru_cache(maxsize=512)
+def _parse_bymonthday(value: str) -> tuple[int, ...]:
     days: list[int] = []
-    for raw in (value or "").split(","):
+    for raw in value.split(","):
         part = raw.strip()
         if not part:
             continue
@@ -127,7 +138,7 @@ def parse_bymonthday(value: str | None) -> list[int]:
         if number == 0 or not (-31 <= number <= 31):
             raise ValueError(f"{part!r} is not a day of the month (1…31 or -1…-31)")
         days.append(number)
-    return days
+    return tuple(days)
 
 
 def effective_freq(schedule: ScheduleLike) -> str:
@@ -146,8 +157,76 @@ def is_year_end(day: date) -> bool:
     return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
 
 
-def _anchor(schedule: ScheduleLike) -> date | None:
-    return schedule.dtstart or schedule.valid_from
+@dataclass(frozen=True)
+class _Rule:
+    """The recurrence part of a schedule, hashable so that its count end can be cached."""
+
+    freq: str
+    bydays: tuple[ByDay, ...]
+    monthdays: tuple[int, ...]
+    interval: int
+    dtstart: date | None
+    anchor: date | None
+    wkst: str
+
+    @classmethod
+    def of(cls, schedule: ScheduleLike) -> _Rule:
+        return cls(
+            freq=effective_freq(schedule),
+            bydays=_parse_byday(schedule.byday or ""),
+            monthdays=_parse_bymonthday(schedule.bymonthday or ""),
+            interval=max(schedule.interval or 1, 1),
+            dtstart=schedule.dtstart,
+            anchor=schedule.dtstart or schedule.valid_from,
+            wkst=schedule.wkst or "MO",
+        )
+
+    def matches(self, day: date) -> bool:
+        """Whether ``day`` is one of the rule's days, before validity, count and closures."""
+        if self.freq == WEEKLY:
+            if self.bydays:
+                if day.weekday() not in {part.weekday for part in self.bydays}:
+                    return False
+            elif self.dtstart is not None and day.weekday() != self.dtstart.weekday():
+                return False
+            if self.interval > 1 and self.anchor is not None:
+                weeks = (_week_start(day, self.wkst) - _week_start(self.anchor, self.wkst)).days
+                return (weeks // 7) % self.interval == 0
+            return True
+
+        if self.bydays and not any(_matches_byday_in_month(part, day) for part in self.bydays):
+            return False
+        if self.monthdays and not any(_matches_monthday(n, day) for n in self.monthdays):
+            return False
+        if (
+            not self.bydays
+            and not self.monthdays
+            and self.dtstart is not None
+            and day.day != self.dtstart.day
+        ):
+            return False
+        if self.interval > 1 and self.anchor is not None:
+            months = (day.year - self.anchor.year) * 12 + day.month - self.anchor.month
+            return months % self.interval == 0
+        return True
+
+
+@lru_cache(maxsize=1024)
+def _count_end(rule: _Rule, count: int) -> date:
+    """The day of the ``count``-th occurrence from the anchor (holidays count: they are
+    exceptions, like EXDATE, not gaps). A rule too sparse to get there within a year per
+    occurrence ends where the search stopped."""
+    assert rule.anchor is not None
+    limit = rule.anchor + timedelta(days=366 * (count * rule.interval + 1))
+    seen = 0
+    current = rule.anchor
+    while current < limit:
+        if rule.matches(current):
+            seen += 1
+            if seen == count:
+                return current
+        current += timedelta(days=1)
+    return limit
 
 
 def _week_start(day: date, wkst: str) -> date:
@@ -173,56 +252,6 @@ def _matches_monthday(number: int, day: date) -> bool:
     return day.day == last + number + 1
 
 
-def _matches_rule(schedule: ScheduleLike, day: date) -> bool:
-    """Whether ``day`` is one of the rule's days, before validity, count and closures."""
-    anchor = _anchor(schedule)
-    interval = max(schedule.interval or 1, 1)
-    bydays = parse_byday(schedule.byday)
-    if effective_freq(schedule) == WEEKLY:
-        if bydays:
-            if day.weekday() not in {part.weekday for part in bydays}:
-                return False
-        elif schedule.dtstart is not None and day.weekday() != schedule.dtstart.weekday():
-            return False
-        if interval > 1 and anchor is not None:
-            weeks = (_week_start(day, schedule.wkst) - _week_start(anchor, schedule.wkst)).days // 7
-            return weeks % interval == 0
-        return True
-
-    monthdays = parse_bymonthday(schedule.bymonthday)
-    if bydays and not any(_matches_byday_in_month(part, day) for part in bydays):
-        return False
-    if monthdays and not any(_matches_monthday(number, day) for number in monthdays):
-        return False
-    if (
-        not bydays
-        and not monthdays
-        and schedule.dtstart is not None
-        and day.day != schedule.dtstart.day
-    ):
-        return False
-    if interval > 1 and anchor is not None:
-        months = (day.year - anchor.year) * 12 + day.month - anchor.month
-        return months % interval == 0
-    return True
-
-
-def _within_count(schedule: ScheduleLike, day: date) -> bool:
-    """``count`` occurrences from the anchor, holidays included (they are exceptions, not gaps)."""
-    anchor = _anchor(schedule)
-    if not schedule.count or anchor is None:
-        return True
-    seen = 0
-    current = anchor
-    while current <= day:
-        if _matches_rule(schedule, current):
-            seen += 1
-            if seen > schedule.count:
-                return False
-        current += timedelta(days=1)
-    return True
-
-
 def occurs_on(schedule: ScheduleLike, day: date) -> bool:
     """Whether the schedule has hours on ``day`` (a date in Japan)."""
     for first in (schedule.valid_from, schedule.dtstart):
@@ -235,7 +264,12 @@ def occurs_on(schedule: ScheduleLike, day: date) -> bool:
         return False
     if schedule.closed_year_end and is_year_end(day):
         return False
-    return _matches_rule(schedule, day) and _within_count(schedule, day)
+    rule = _Rule.of(schedule)
+    if not rule.matches(day):
+        return False
+    return not (
+        schedule.count and rule.anchor is not None and day > _count_end(rule, schedule.count)
+    )
 
 
 def _last_day(schedule: ScheduleLike) -> date | None:
@@ -255,8 +289,16 @@ def has_hours(schedule: ScheduleLike) -> bool:
     return schedule.open_24h or (schedule.opens_at is not None and schedule.closes_at is not None)
 
 
+def _occurs_on_or_not(schedule: ScheduleLike, day: date) -> bool:
+    """``occurs_on``, with a malformed imported rule giving no hours instead of an error page."""
+    try:
+        return occurs_on(schedule, day)
+    except ValueError:
+        return False
+
+
 def _open_at(schedule: ScheduleLike, local: datetime) -> bool:
-    if not has_hours(schedule) or not occurs_on(schedule, local.date()):
+    if not has_hours(schedule) or not _occurs_on_or_not(schedule, local.date()):
         return False
     if schedule.open_24h:
         return True
@@ -280,7 +322,7 @@ def _next_start(schedule: ScheduleLike, local: datetime, horizon_days: int) -> d
         day = today + timedelta(days=offset)
         if last is not None and day > last:
             return None
-        if not occurs_on(schedule, day):
+        if not _occurs_on_or_not(schedule, day):
             continue
         opens = time(0, 0) if schedule.open_24h else schedule.opens_at
         assert opens is not None
@@ -321,6 +363,7 @@ def _weekday(index: int) -> str:
 
 
 def _join(parts: list[str]) -> str:
+    # Translators: Japanese joins days with a middle dot: 月・水・金.
     return pgettext("separator between weekdays or days in a schedule", ", ").join(parts)
 
 
@@ -339,6 +382,7 @@ def _weekday_list(weekdays: Iterable[int]) -> str:
     for run in runs:
         if len(run) >= 3:
             parts.append(
+                # Translators: Japanese: %(first)s〜%(last)s (月〜金).
                 pgettext("range of weekdays", "%(first)s–%(last)s")
                 % {"first": _weekday(run[0]), "last": _weekday(run[-1])}
             )
@@ -350,11 +394,13 @@ def _weekday_list(weekdays: Iterable[int]) -> str:
 def _nth_weekday(part: ByDay) -> str:
     weekday = _weekday(part.weekday)
     texts = {
+        # Translators: %(weekday)s is a short weekday name (Wed / 水); Japanese: 第1%(weekday)s曜.
         1: _("1st %(weekday)s"),
         2: _("2nd %(weekday)s"),
         3: _("3rd %(weekday)s"),
         4: _("4th %(weekday)s"),
         5: _("5th %(weekday)s"),
+        # Translators: Japanese: 最終%(weekday)s曜.
         -1: _("last %(weekday)s"),
         -2: _("second to last %(weekday)s"),
         -3: _("third to last %(weekday)s"),
@@ -403,6 +449,7 @@ def _days_text(schedule: ScheduleLike) -> str:
         return _("every day")
     if interval > 1:
         return _("every %(interval)s months on %(days)s") % {"interval": interval, "days": days}
+    # Translators: Japanese: 毎月%(days)s.
     return _("monthly on %(days)s") % {"days": days}
 
 
@@ -410,6 +457,7 @@ def _closures_text(schedule: ScheduleLike) -> str:
     if schedule.closed_on_holidays and schedule.closed_year_end:
         return _("closed on public holidays and over the New Year holidays")
     if schedule.closed_on_holidays:
+        # Translators: Japanese: 祝日休み.
         return _("closed on public holidays")
     if schedule.closed_year_end:
         return _("closed over the New Year holidays")
@@ -442,6 +490,7 @@ def _describe(schedule: ScheduleLike) -> str:
     )
     closures = _closures_text(schedule)
     if closures:
+        # Translators: Japanese uses full-width brackets: %(schedule)s（%(closures)s）.
         text = pgettext("schedule followed by its closures", "%(schedule)s (%(closures)s)") % {
             "schedule": text,
             "closures": closures,
