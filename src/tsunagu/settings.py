@@ -273,5 +273,15 @@ LOGGING = {
     "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}},
 }
 
+# The public directory's map: a Leaflet tile URL template ({z}/{x}/{y}, {s} for
+# subdomains) and the credit line the tile provider asks for (plain text). The CSP lets
+# images come from the tile host. Default: 地理院タイル (GSI standard map); empty: no map.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "国土地理院")
+if MAP_TILE_URL and urlparse(MAP_TILE_URL).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured(
+        f"TSUNAGU_MAP_TILE_URL must be an http(s) URL template, got {MAP_TILE_URL!r}"
+    )
+
 # Demo accounts share this password; set in `make demo` only.
 TSUNAGU_DEMO_PASSWORD = env_str("DEMO_PASSWORD", "tsunagu-demo-2025")
