@@ -8,6 +8,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Social-resource directory")
 
     def ready(self) -> None:
+        from . import demo  # noqa: F401  (registers the demo loader with core.demo)
         from .search import register_services
 
         register_services()
