@@ -102,3 +102,8 @@ def plan_owner_officer(db: None) -> User:
 @pytest.fixture
 def administrator(db: None) -> User:
     return personas.administrator()
+
+
+@pytest.fixture
+def directory_editor(db: None) -> User:
+    return personas.directory_editor()

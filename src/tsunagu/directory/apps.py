@@ -8,7 +8,11 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Social-resource directory")
 
     def ready(self) -> None:
+        from tsunagu.core.home import register_panel
+
         from . import demo  # noqa: F401  (registers the demo loader with core.demo)
         from .search import register_services
+        from .views.staff import home_panel
 
         register_services()
+        register_panel("directory/staff/_home_panel.html", home_panel, order=20)

@@ -15,6 +15,7 @@ officer_other        plan officer, 高齢者いきいき課  edit another divisi
 manager_disability   manager, 障害福祉課             approve 障害福祉課's reports
 plan_owner_officer   plan officer, 福祉総務課        run the plan (福祉総務課 owns it)
 administrator        superuser and staff            everything
+directory_editor     directory editor, 福祉総務課    edit every directory service
 ==================== ============================== ===============================
 """
 
@@ -71,4 +72,10 @@ def plan_owner_officer() -> User:
 def administrator() -> User:
     return UserFactory(
         username="administrator", display_name="管理 者", is_superuser=True, is_staff=True
+    )
+
+
+def directory_editor() -> User:
+    return _member(
+        "directory_editor", "案内 編集", PLAN_OWNER_DIVISION, Membership.Role.DIRECTORY_EDITOR
     )
