@@ -419,6 +419,8 @@ class _Writer:
                 if current is not None and timezone.localtime(current).date() == day:
                     return current
                 return timezone.make_aware(datetime.combine(day, time.min))
+        if isinstance(model_field, models.DecimalField) and isinstance(raw, float):
+            raw = str(raw)  # JSON's 35.319225, not the float's 35.31922499999…
         value = model_field.to_python(raw)
         if isinstance(model_field, models.CharField | models.TextField) and isinstance(value, str):
             value = value.strip() if isinstance(model_field, models.CharField) else value
