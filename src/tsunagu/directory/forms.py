@@ -704,3 +704,28 @@ class ServiceEditor:
     @property
     def verify(self) -> bool:
         return bool(self.form.cleaned_data.get("mark_verified"))
+
+
+# -- bulk import -------------------------------------------------------------------------------------
+class ImportForm(forms.Form):
+    """A directory file to check (nothing is written until the preview is confirmed)."""
+
+    MAX_BYTES = 20 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("Directory file"),
+        help_text=_(
+            "The CSV or Excel template (one row per service) or HSDS 3 JSON / NDJSON, up to 20 MB."
+        ),
+    )
+    skip_invalid = forms.BooleanField(
+        label=_("Import the rows that pass and skip the others"),
+        required=False,
+        help_text=_("Unticked, a file with any error changes nothing."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 20 MB; split it into smaller files."))
+        return upload

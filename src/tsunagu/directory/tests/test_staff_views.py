@@ -117,6 +117,7 @@ def get_cases(w: dict[str, Any]) -> list[tuple[str, str, dict[str, int]]]:
             reverse("directory:staff_detail", args=["00000000-0000-0000-0000-000000000000"]),
             statuses(**{p: 404 for p in PERSONAS if p != "anonymous"}),
         ),
+        ("import", reverse("directory:staff_import"), edit_statuses(None)),
         ("home", reverse("core:home"), statuses()),
     ]
 

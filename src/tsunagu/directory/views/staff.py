@@ -40,6 +40,7 @@ from ..models import (
     TaxonomyTerm,
 )
 from ..search import MAX_PER_PAGE, FilterError, ServiceFilters, filtered_services, find_services
+from . import staff_import
 
 PER_PAGE = 50
 # A keyword search sorted by a column (or exported) reads at most this many matches.
@@ -633,6 +634,7 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    *staff_import.urlpatterns,
     path("", service_list, name="staff_list"),
     path("export.xlsx", service_export, name="staff_export"),
     path("needs-checking/", needs_checking, name="staff_needs_checking"),
