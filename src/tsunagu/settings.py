@@ -252,12 +252,37 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "tsunagu@localhost")
 
+# Requests per client address to the public HSDS API, e.g. "120/min" or "5000/day".
+API_RATE = env_str("API_RATE", "120/min")
+_rate_count, _rate_slash, _rate_period = API_RATE.partition("/")
+_rate_periods = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+if not _rate_count.isdigit() or _rate_period not in _rate_periods:
+    raise ImproperlyConfigured(f"TSUNAGU_API_RATE must look like 120/min, got {API_RATE!r}")
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"hsds": API_RATE},
 }
-SPECTACULAR_SETTINGS = {"TITLE": "tsunagu API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "tsunagu API",
+    "DESCRIPTION": (
+        "/api/hsds/: the public social-resource directory as Open Referral HSDS 3.0 "
+        "(read-only, no login; tsunagu's additions are in docs/hsds-mapping.md). "
+        "/api/v1/: staff APIs (login required)."
+    ),
+    "VERSION": "0.1.0",
+    # The schema endpoint documents the API, not itself.
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The HSDS API's choice sets (plain values, as HSDS lists them), named once.
+    "ENUM_NAME_OVERRIDES": {
+        "HsdsLocationTypeEnum": ["physical", "postal", "virtual"],
+        "HsdsServiceStatusEnum": ["active", "inactive", "defunct", "temporarily closed"],
+        "HsdsFrequencyEnum": ["WEEKLY", "MONTHLY"],
+        "HsdsWeekdayEnum": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"],
+    },
+}
 
 # The public directory API (HSDS 3) may be read from any origin; nothing else may.
 CORS_URLS_REGEX = r"^/api/hsds/.*$"

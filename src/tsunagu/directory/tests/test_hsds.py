@@ -246,7 +246,9 @@ def test_organization_service_at_location_taxonomy_and_terms_are_valid(
     organization = hsds.prefetch_organizations(full=True, services=Service.objects.all()).get(
         pk=rich.organization.pk
     )
-    data = hsds.organization_to_hsds(organization, full=True, services=hsds.listed_services(organization))
+    data = hsds.organization_to_hsds(
+        organization, full=True, services=hsds.listed_services(organization)
+    )
     assert_valid(data, "organization.json")
     assert [s["id"] for s in data["services"]] == [str(rich.service.uuid)]
     shelter = next(loc for loc in data["locations"] if loc["name"] == "一時保護施設")
