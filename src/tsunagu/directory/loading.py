@@ -288,6 +288,8 @@ class _Writer:
                 not isinstance(row.saved.get(id(parent)), models.Model)
                 for parent in entity.parents.values()
             ):
+                # Its parent failed: check it on its own, so every error shows at once.
+                self._check_detached(entity, row)
                 row.saved[id(entity)] = FAILED
                 continue
             try:
@@ -401,6 +403,41 @@ class _Writer:
             related = _remote_field(model, name).related_name or ""
             row.kept.setdefault((id(parent), related), set()).add(instance.pk)
         return instance
+
+    def _check_detached(self, entity: Entity, row: _Row) -> None:
+        """Validate a record whose parent could not be saved, without saving it."""
+        instance = entity.model()
+        failed: set[str] = set(row.failed_labels_fields(entity))
+        for name, raw in entity.values.items():
+            try:
+                value = self._value(instance, name, raw)
+            except ValidationError as exc:
+                row.error(entity.label(name), exc)
+                failed.add(name)
+                continue
+            setattr(instance, _attname(entity.model, name), value)
+        for name in entity.parents:
+            # Stands in for the parent, so that "belongs to a service" checks pass.
+            setattr(instance, _attname(entity.model, name), -1)
+            failed.add(name)
+        for name, ref in entity.refs.items():
+            if ref is not None and self.resolver.resolve(ref, row) is None and not ref.soft:
+                failed.add(name)
+        hook = getattr(self, f"_hook_{entity.model._meta.model_name}", None)
+        if hook is not None and entity.model is not Location:
+            hook(entity, instance, row, failed, {})
+        try:
+            instance.full_clean(
+                exclude=sorted(failed | set(entity.hints.get("unchecked", ()))),
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            for name, texts in exc.message_dict.items():
+                if name in entity.parents:
+                    continue
+                for text in texts:
+                    row.message(entity.label(name) if name != "__all__" else entity.where, text)
 
     def _value(self, instance: models.Model, name: str, raw: Any) -> Any:
         model_field = cast(models.Field[Any, Any], instance._meta.get_field(name))
@@ -777,6 +814,10 @@ def _as_schedule_values(values: dict[str, Any]) -> dict[str, Any]:
         except ValidationError:
             result[name] = raw
     return result
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    return cast(models.Field[Any, Any], model._meta.get_field(name)).attname
 
 
 def _remote_field(model: type[models.Model], name: str) -> Any:

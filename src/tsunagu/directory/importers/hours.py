@@ -271,7 +271,8 @@ def parse_hours(text: str) -> list[dict[str, Any]]:
     """The schedules a cell describes, as Schedule field values; CellError when unreadable."""
     results: list[dict[str, Any]] = []
     shared = {"closed_on_holidays": False, "closed_year_end": False}
-    for entry in split_multi(text):
+    entries = [entry for line in text.splitlines() for entry in split_multi(line)]
+    for entry in entries:
         found, closures = _parse_entry(entry)
         if not found:
             shared = {key: shared[key] or value for key, value in closures.items()}
@@ -426,6 +427,8 @@ def format_schedule(schedule: Any) -> str | None:
     ]
     closed = f"{'・'.join(closures)}休み" if closures else ""
     days = _short_days(schedule)
+    if days == "毎日" and schedule.open_24h:
+        days = ""
     text = " ".join(part for part in (days, hours, closed) if part)
     try:
         if days is not None and [rule_key(values) for values in parse_hours(text)] == [

@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
+from zipfile import BadZipFile
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -137,7 +138,7 @@ def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     # Python's own limit would stop a huge cell with a bare csv.Error; ours names it.
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS * 50))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     number = 0
     try:
         for cells in reader:
@@ -156,7 +157,7 @@ def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
 def xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise FileError(
             _("The file is not a readable .xlsx workbook (%(error)s).") % {"error": exc}
         ) from None

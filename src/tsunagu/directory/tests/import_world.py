@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -36,6 +36,7 @@ from tsunagu.directory.models import (
     TargetGroup,
     TaxonomyTerm,
 )
+from tsunagu.plans.models import Initiative
 from tsunagu.plans.tests.factories import InitiativeFactory
 
 from .factories import (
@@ -103,7 +104,7 @@ def rich_directory() -> dict[str, Any]:
     outreach = TaxonomyTerm.objects.get(code="general.outreach")
     elderly = TargetGroup.objects.get(code="elderly")
     foreign = TargetGroup.objects.get(code="foreign_residents")
-    initiative = InitiativeFactory(code="1-1-1-1")
+    initiative = cast(Initiative, InitiativeFactory(code="1-1-1-1"))
 
     city = OrganizationFactory(
         name="鎌倉市 地域共生課", email="kyosei@example.jp", website="https://example.jp/"
@@ -111,21 +112,24 @@ def rich_directory() -> dict[str, Any]:
     OrganizationTranslationFactory(organization=city, name="Community Cohesion Division")
     council = OrganizationFactory(name="鎌倉市社会福祉協議会", is_demo=True)
 
-    desk = ServiceFactory(
-        organization=city,
-        name="福祉総合相談窓口",
-        alternate_name="なんでも相談",
-        description='=HYPERLINK("http://evil.example")から始まる説明も文字のまま',
-        eligibility_description="市内にお住まいの方",
-        application_process="窓口または電話で",
-        fees_description="無料",
-        interpretation_services="タブレット通訳",
-        email="soudan@example.jp",
-        url="https://example.jp/soudan/",
-        minimum_age=18,
-        maximum_age=None,
-        alert="",
-        last_verified_at=dt.datetime(2025, 4, 1, tzinfo=TOKYO),
+    desk = cast(
+        Service,
+        ServiceFactory(
+            organization=city,
+            name="福祉総合相談窓口",
+            alternate_name="なんでも相談",
+            description='=HYPERLINK("http://evil.example")から始まる説明も文字のまま',
+            eligibility_description="市内にお住まいの方",
+            application_process="窓口または電話で",
+            fees_description="無料",
+            interpretation_services="タブレット通訳",
+            email="soudan@example.jp",
+            url="https://example.jp/soudan/",
+            minimum_age=18,
+            maximum_age=None,
+            alert="",
+            last_verified_at=dt.datetime(2025, 4, 1, tzinfo=TOKYO),
+        ),
     )
     desk.taxonomy_terms.set([one_stop, outreach])
     desk.target_groups.set([elderly, foreign])
@@ -160,7 +164,7 @@ def rich_directory() -> dict[str, Any]:
         closed_on_holidays=False,
     )
     LanguageFactory(service=desk, code="en", name="英語")
-    LanguageFactory(service=desk, code="vi", name="")
+    LanguageFactory(service=desk, code="vi", name="ベトナム語")
     RequiredDocumentFactory(service=desk, document="本人確認書類（運転免許証、保険証など）")
     CostOptionFactory(service=desk, option="相談", amount=Decimal("0"))
     contact = ContactFactory(service=desk, name="担当 花子", department="相談係", email="")
@@ -206,13 +210,16 @@ def rich_directory() -> dict[str, Any]:
         closed_on_holidays=False,
     )
 
-    salon = ServiceFactory(
-        organization=council,
-        name="ふれあいサロン",
-        status=Service.Status.TEMPORARILY_CLOSED,
-        is_demo=True,
-        description="",
-        eligibility_description="",
+    salon = cast(
+        Service,
+        ServiceFactory(
+            organization=council,
+            name="ふれあいサロン",
+            status=Service.Status.TEMPORARILY_CLOSED,
+            is_demo=True,
+            description="",
+            eligibility_description="",
+        ),
     )
     salon.target_groups.set([elderly])
     ServiceAtLocationFactory(service=salon, location=office)
