@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -102,6 +103,8 @@ def service_filters(
     initiatives: tuple[str, ...] = ()
     term_groups: tuple[str, ...] = ()
     term_area = ""
+    # Raised only once every parameter has been checked, so bad input is still a 400.
+    nothing = False
 
     taxonomy = None
     taxonomy_text = p.read_text(query, p.TAXONOMY_ID)
@@ -115,8 +118,8 @@ def service_filters(
         term = _term_by_id_or_code(term_text)
         if term is None:
             raise InvalidParameter("taxonomy_term_id", _("There is no taxonomy term with this id."))
-        if taxonomy is not None and hsds.term_taxonomy(term) != taxonomy:
-            raise NoMatches  # A term of another taxonomy: no service has both.
+        # A term of another taxonomy: no service can match both.
+        nothing = taxonomy is not None and hsds.term_taxonomy(term) != taxonomy
 
     if isinstance(term, TaxonomyTerm):
         categories, set_by["category"] = (str(term.uuid),), "taxonomy_term_id"
@@ -134,8 +137,7 @@ def service_filters(
     elif isinstance(taxonomy, Taxonomy):
         roots = taxonomy.terms.filter(parent__isnull=True).values_list("uuid", flat=True)
         categories, set_by["category"] = tuple(str(u) for u in roots), "taxonomy_id"
-        if not categories:
-            raise NoMatches
+        nothing = not categories
     elif taxonomy == hsds.TARGET_GROUP_TAXONOMY:
         term_groups = tuple(TargetGroup.objects.values_list("code", flat=True))
     elif taxonomy == hsds.INITIATIVE_TAXONOMY:
@@ -144,8 +146,7 @@ def service_filters(
             .filter(directory_services__isnull=False)
             .values_list("code", flat=True)
         )
-        if not initiatives:
-            raise NoMatches
+        nothing = not initiatives
     elif taxonomy is not None:
         raise InvalidParameter(
             "taxonomy_id",
@@ -185,6 +186,8 @@ def service_filters(
         modified_after=p.read_date_time(query, p.MODIFIED_AFTER),
         initiatives=initiatives,
     )
+    if nothing:
+        raise NoMatches
     return filters, set_by
 
 
@@ -540,6 +543,7 @@ class ServiceAtLocationDetailView(HsdsView):
         return Response(hsds.service_at_location_to_hsds(sal, language=language))
 
 
+@csrf_exempt  # nothing is written; a POST here is a 404 like any other method
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any other address under /api/hsds/: a JSON 404 like the API's own."""
     return JsonResponse({"detail": _("There is nothing at this address.")}, status=404)

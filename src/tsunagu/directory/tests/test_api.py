@@ -247,6 +247,9 @@ def test_taxonomy_filter(client: Client, rich: RichService) -> None:
     assert names(get(client, "/services", **both)) == ["高齢者総合相談"]
     both["taxonomy_id"] = hsds.TARGET_GROUP_TAXONOMY.id
     assert get(client, "/services", **both)["contents"] == []
+    # Even then every other parameter is checked.
+    assert get(client, "/services", 400, **both, per_page="0")["parameter"] == "per_page"
+    assert get(client, "/services", 400, **both, open_now="1")["parameter"] == "open_now"
     assert get(client, "/services", 400, taxonomy_id="nothing")["parameter"] == "taxonomy_id"
     schedule_flags = get(client, "/services", 400, taxonomy_id=hsds.SCHEDULE_TAXONOMY.id)
     assert schedule_flags["parameter"] == "taxonomy_id"
@@ -515,8 +518,10 @@ def test_it_is_public_read_only_cacheable_and_open_to_other_origins(client: Clie
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
     assert "Set-Cookie" not in response
-    assert client.post(f"{API}/services", {}).status_code == 405
-    assert client.delete(f"{API}/services").status_code == 405
+    csrf_client = Client(enforce_csrf_checks=True)
+    assert csrf_client.post(f"{API}/services", {}).status_code == 405
+    assert csrf_client.delete(f"{API}/services").status_code == 405
+    assert csrf_client.post(f"{API}/no-such-endpoint", {}).json()["detail"]
 
 
 def test_the_openapi_schema_documents_the_hsds_api(client: Client) -> None:

@@ -14,12 +14,15 @@ unknown id", made narrower.)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -40,7 +43,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application()).
 
 
 @pytest.fixture
-def demo_directory(settings: Any) -> None:
+def demo_directory(settings: Any) -> Iterator[None]:
     # Demo data, so that lists have pages and nested records to check.
     rich_service()
     plain_services(4)
@@ -50,6 +53,16 @@ def demo_directory(settings: Any) -> None:
         "DEFAULT_THROTTLE_RATES": {"hsds": "1000000/min"},
     }
     cache.clear()
+    # Schemathesis calls the WSGI app itself, whose request signals would close the
+    # test's database connection (and its transaction) after every request; Django's
+    # own test client disconnects them the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def positive_data_acceptance_but_unknown_references(
