@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -151,3 +152,14 @@ def test_services_with_several_places_are_said_to_hold_only_the_first() -> None:
 
     ServiceAtLocationFactory(service=Service.objects.get(name="ふれあいサロン"))
     assert "1 services are offered at more than one place" in export_directory("csv").notices[0]
+
+
+def test_the_committed_templates_and_the_guide_list_every_column() -> None:
+    root = Path(__file__).resolve().parents[4]
+    templates = root / "data" / "templates"
+    assert csv_rows((templates / "directory-template.csv").read_bytes()) == [HEADERS]
+    workbook = load_workbook(templates / "directory-template.xlsx")
+    assert [cell.value for cell in workbook["サービス"][1]] == HEADERS
+    guide = (root / "docs" / "directory-import.md").read_text(encoding="utf-8")
+    missing = [header for header in HEADERS if f"| {header} |" not in guide]
+    assert missing == [], "regenerate the column table of docs/directory-import.md"
