@@ -605,7 +605,8 @@ class StatusForm(forms.Form):
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["status"]).choices = [
-            choice for choice in ServiceStatus.choices if choice[0] != current
+            ("", _("Choose the new status")),
+            *[choice for choice in ServiceStatus.choices if choice[0] != current],
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -687,6 +688,39 @@ class ServiceEditor:
             or self.translation.errors
             or any(formset.total_error_count() for formset in self.formsets.values())
         )
+
+    def problems(self) -> list[dict[str, str]]:
+        """Where the errors are, for the summary at the top: a link to each."""
+        found = []
+        for name, errors in self.form.errors.items():
+            if name in self.form.fields and errors:
+                found.append(
+                    {"label": str(self.form[name].label), "anchor": self.form[name].auto_id}
+                )
+        for name in self.translation.errors:
+            if name in self.translation.fields:
+                field = self.translation[name]
+                found.append({"label": str(field.label), "anchor": field.auto_id})
+        titles = {
+            "locations": _("Places"),
+            "phones": _("Phones"),
+            "schedules": _("Opening hours"),
+            "cost_options": _("Fees"),
+            "required_documents": _("Required documents"),
+        }
+        for prefix, formset in self.formsets.items():
+            for number, errors in enumerate(formset.errors, start=1):
+                if errors:
+                    found.append(
+                        {
+                            "label": _("%(list)s, row %(number)s")
+                            % {"list": titles[prefix], "number": number},
+                            "anchor": f"{prefix}-{number - 1}",
+                        }
+                    )
+            if formset.non_form_errors():
+                found.append({"label": str(titles[prefix]), "anchor": f"{prefix}-heading"})
+        return found
 
     def service_data(self) -> services.ServiceData:
         cleaned = self.form.cleaned_data

@@ -392,6 +392,8 @@ def test_it_keeps_every_typed_value_and_names_the_field_when_hours_close_before_
     assert "postal_code" in editor.formsets["locations"].forms[0].errors
     html = response.content.decode()
     assert "The service was not saved" in html
+    # The summary links to each place that needs attention.
+    assert 'href="#schedules-0"' in html and 'href="#id_maximum_age"' in html
     for typed in (
         "大船地域包括支援センター",
         "Ofuna Community General Support Centre",
@@ -630,6 +632,11 @@ def test_it_asks_why_before_deactivating_and_keeps_the_choice(
         "directory.service.status_changed",
     ]
     assert history[1]["reason"] == "令和7年3月で終了"
+    status_change = history[1]["changes"][0]
+    assert (status_change["old"], status_change["new"]) == (
+        str(ServiceStatus.ACTIVE.label),
+        str(ServiceStatus.INACTIVE.label),
+    )
 
 
 # -- the list --------------------------------------------------------------------------------------
@@ -647,7 +654,8 @@ def test_it_filters_the_list_by_keyword_category_area_status_and_checking(
     closed = factories.ServiceFactory(
         name="閉鎖した食堂", name_kana="へいさしたしょくどう", status=ServiceStatus.INACTIVE
     )
-    Service.objects.exclude(pk=closed.pk).update(last_verified_at=timezone.now())
+    stale = [closed.pk, world["division_service"].pk]
+    Service.objects.exclude(pk__in=stale).update(last_verified_at=timezone.now())
     url = reverse("directory:staff_list")
 
     assert names(client.get(url)) == [
@@ -666,8 +674,9 @@ def test_it_filters_the_list_by_keyword_category_area_status_and_checking(
     ]
     assert names(client.get(url + "?status=inactive")) == ["閉鎖した食堂"]
     checking = client.get(url + "?needs_checking=on")
-    assert names(checking) == ["閉鎖した食堂"]
+    assert names(checking) == ["障害者相談支援"]  # an inactive service is not checked any more
     assert checking.context["listing"].needs_checking == 1
+    assert client.get(url).context["listing"].needs_checking == 1
     bad = client.get(url + "?category=no-such-thing&q=食堂")
     assert "category" in bad.context["form"].errors
     assert sorted(names(bad)) == ["こども食堂", "閉鎖した食堂"]  # the valid filters still apply

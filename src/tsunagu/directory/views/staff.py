@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -37,6 +38,7 @@ from ..models import (
     Service,
     ServiceArea,
     ServiceAtLocation,
+    ServiceStatus,
     TaxonomyTerm,
 )
 from ..search import MAX_PER_PAGE, FilterError, ServiceFilters, filtered_services, find_services
@@ -49,6 +51,11 @@ EXPORT_LIMIT = 10000
 # Services that have ended are not checked any more.
 CHECKED_STATUSES = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def due_for_checking(service: Service, now: datetime | None = None) -> bool:
+    """Not verified for a year, and not ended (inactive and defunct services are not checked)."""
+    return service.status in CHECKED_STATUSES and service.needs_verification(now)
 
 
 def crumbs(*items: tuple[str, str | None]) -> list[dict[str, str | None]]:
@@ -118,7 +125,7 @@ def list_filters(form: StaffFilterForm) -> tuple[ServiceFilters, QuerySet[Servic
     if form.value("status"):
         base = base.filter(status=form.value("status"))
     if form.value("needs_checking"):
-        base = base.needing_verification()
+        base = base.needing_verification().filter(status__in=CHECKED_STATUSES)
     return filters, base
 
 
@@ -165,7 +172,11 @@ def build_listing(
             matched = Service.objects.filter(pk__in=pks)
             if sort != "relevance":
                 pks = list(matched.order_by(*ordering(sort)).values_list("pk", flat=True))
-            needs_checking = matched.needing_verification().count() if pks else 0
+            needs_checking = (
+                matched.needing_verification().filter(status__in=CHECKED_STATUSES).count()
+                if pks
+                else 0
+            )
             selected = Service.objects.filter(pk__in=pks)
             count = len(pks)
         else:
@@ -174,7 +185,11 @@ def build_listing(
             selected = Service.objects.filter(pk__in=candidates.values("pk"))
             total = count = selected.count()
             truncated = False
-            needs_checking = selected.needing_verification().count() if total else 0
+            needs_checking = (
+                selected.needing_verification().filter(status__in=CHECKED_STATUSES).count()
+                if total
+                else 0
+            )
             pks = None
     except FilterError as exc:
         form.add_error(exc.field_name if exc.field_name in form.fields else None, exc.message)
@@ -261,7 +276,7 @@ def list_context(request: AuthenticatedHttpRequest, form: StaffFilterForm) -> di
         "export_query": querystring(request.GET, page=None),
         "can_create": policies.can_create(request.user),
         "can_import": policies.can_import(request.user),
-        "now": timezone.now(),
+        "checked_statuses": CHECKED_STATUSES,
     }
 
 
@@ -321,7 +336,7 @@ def services_xlsx(rows: list[Service]) -> bytes:
                 service.get_status_display(),  # type: ignore[attr-defined]
                 timezone.localdate(service.last_verified_at) if service.last_verified_at else None,
                 str(service.verified_by) if service.verified_by else "",
-                _("Yes") if service.needs_verification(now) else "",
+                _("Yes") if due_for_checking(service, now) else "",
                 "、".join(str(phone) for phone in service.phones.all()),
                 service.url,
                 timezone.localdate(service.updated_at),
@@ -446,8 +461,8 @@ def history_rows(service: Service, *, confidential: bool) -> list[dict[str, Any]
             changes.append(
                 {
                     "label": audit_labels.field_label(key),
-                    "old": None if hidden else display_value(old),
-                    "new": None if hidden else display_value(new),
+                    "old": None if hidden else display_value(key, old),
+                    "new": None if hidden else display_value(key, new),
                     "hidden": hidden,
                 }
             )
@@ -462,9 +477,17 @@ def history_rows(service: Service, *, confidential: bool) -> list[dict[str, Any]
     return rows
 
 
-def display_value(value: Any) -> str:
+def display_value(key: str, value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
+    if key == "status":
+        return str(dict(ServiceStatus.choices).get(value, value))
+    if key == "last_verified_at" and isinstance(value, str):
+        try:
+            moment = timezone.localtime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+        return moment.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
@@ -482,7 +505,7 @@ def detail_context(
         "translation": next((t for t in service.translations.all() if t.language == "en"), None),
         "locations": locations,
         "can_edit": can_edit,
-        "needs_checking": service.needs_verification(),
+        "needs_checking": due_for_checking(service),
         "status_form": status_form or StatusForm(current=service.status),
         "history": history_rows(service, confidential=can_edit),
         "nav": "directory",

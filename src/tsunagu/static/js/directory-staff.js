@@ -40,3 +40,13 @@
     }
   });
 })();
+// Staff list: a column sorted through htmx stays sorted when the filters change next.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:pushedIntoHistory", function () {
+    var sort = document.getElementById("id_sort");
+    if (sort) {
+      sort.value = new URLSearchParams(window.location.search).get("sort") || "";
+    }
+  });
+})();
