@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from tsunagu.core.models import AuditEvent
 from tsunagu.directory.models import Service
@@ -107,6 +109,15 @@ def test_it_refuses_a_token_from_another_session(editor_client: Client, administ
     assert not Service.objects.exists()
 
 
+def test_it_offers_the_empty_template(editor_client: Client) -> None:
+    response = editor_client.get(reverse("directory:staff_import_template"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    assert "サービス名" in headers and "運営団体" in headers
+    assert sheet.max_row == 1
+
+
 def test_it_asks_for_a_file(editor_client: Client) -> None:
     response = editor_client.post(reverse("directory:staff_import"), {})
     assert response.status_code == 200
@@ -133,6 +144,7 @@ def test_it_hides_import_from_staff_who_do_not_manage_the_directory(
     file = SimpleUploadedFile("services.csv", GOOD.encode(), content_type="text/csv")
     assert client.post(reverse("directory:staff_import"), {"file": file}).status_code == 404
     assert client.post(reverse("directory:staff_import_confirm"), {"token": "x"}).status_code == 404
+    assert client.get(reverse("directory:staff_import_template")).status_code == 404
     assert not Service.objects.exists()
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from tsunagu.core.auth import AuthenticatedHttpRequest
 
 from .. import policies
+from ..exporters import dump_xlsx
 from ..forms import ImportForm
 from ..importers import read_directory_file
 from ..loading import LoadReport, load_directory
@@ -183,7 +184,20 @@ def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("directory:staff_list")
 
 
+@login_required
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The empty Excel template with its 説明 sheet (``directory.exporters``)."""
+    require_importer(request)
+    response = HttpResponse(
+        dump_xlsx([]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="directory-template.xlsx"'
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path("import/", import_upload, name="staff_import"),
     path("import/confirm/", import_confirm, name="staff_import_confirm"),
+    path("import/template.xlsx", import_template, name="staff_import_template"),
 ]
