@@ -178,6 +178,13 @@ class StaffFilterForm(forms.Form):
         ]
         accept_full_width(self.fields["page"])
 
+    def problems(self) -> list[str]:
+        """Errors worth showing: an invalid page or sort just falls back to the default."""
+        found = [
+            f"{field.label}: {error}" for field in self.visible_fields() for error in field.errors
+        ]
+        return found + [str(error) for error in self.non_field_errors()]
+
     def value(self, name: str) -> Any:
         """The cleaned value, or the empty value when the field is invalid or absent."""
         if not hasattr(self, "cleaned_data"):

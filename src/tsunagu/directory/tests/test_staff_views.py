@@ -732,6 +732,9 @@ def test_it_paginates_and_answers_htmx_with_the_rows_only(plain_staff: Any, clie
     assert "<html" not in fragment.content.decode()
     assert "<html" in second.content.decode()
     assert names(client.get(url + "?page=99")) == names(second)  # past the end: the last page
+    garbled = client.get(url + "?page=abc&sort=nonsense")
+    assert names(garbled) == names(first)  # falls back to the first page by name
+    assert "Some filters could not be used" not in garbled.content.decode()
 
 
 def test_it_exports_the_filtered_list_to_excel_and_audits_it(
