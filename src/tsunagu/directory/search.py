@@ -93,6 +93,8 @@ def service_document(service: Service) -> list[DocumentField]:
             "categories",
             str(_("categories")),
             " ".join(f"{term.name} {term.name_en}" for term in service.taxonomy_terms.all()),
+            # A service filed under 認知症 is about 認知症 as much as its name says.
+            "title",
         ),
         DocumentField(
             "target_groups",

@@ -15,6 +15,7 @@ Everything that goes into the index and everything a user types passes through
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -117,6 +118,11 @@ def tokens(text: str, *, keep_offsets_of_original: bool = False) -> list[Token]:
         pos = morpheme.part_of_speech()[0]
         if pos in SKIPPED_POS:
             continue
+        if _LATIN.search(morpheme.surface()):
+            result.extend(
+                _latin_tokens(morpheme.surface(), morpheme.begin(), morpheme.reading_form())
+            )
+            continue
         term = _clean_term(morpheme.normalized_form())
         # A term with no letter or digit is punctuation Sudachi did not tag as such.
         if not any(c.isalnum() for c in term):
@@ -161,6 +167,39 @@ def kana_runs(found: list[Token]) -> list[str]:
                 runs.append(run)
         current = [token] if token is not None and is_kana(token.surface) else []
     return runs
+
+
+_LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+_LATIN_WORD = re.compile(r"\S+")
+
+
+def _latin_tokens(surface: str, begin: int, reading: str) -> list[Token]:
+    """Latin words by their own spelling, one token per word.
+
+    Sudachi's normal forms for English are inconsistent across contexts (bank →
+    バンク, "Domestic Violence" one word, "child" → チャイルド), so latin is indexed
+    as written, lower-cased: a query meets the text whatever surrounds it.
+    """
+    words = list(_LATIN_WORD.finditer(surface))
+    found = []
+    for match in words:
+        term = _clean_term(match.group()).strip(_EDGE_PUNCTUATION)
+        if not any(c.isalnum() for c in term):
+            continue
+        kana_reading = to_katakana(_clean_term(reading)) if len(words) == 1 else ""
+        found.append(
+            Token(
+                surface=match.group(),
+                term=term,
+                reading=kana_reading if is_kana(kana_reading) else "",
+                start=begin + match.start(),
+                end=begin + match.end(),
+            )
+        )
+    return found
+
+
+_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>+*/&"
 
 
 def terms(text: str) -> list[str]:

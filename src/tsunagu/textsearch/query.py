@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from .analysis import is_kana, normalise, to_katakana, tokens
@@ -54,6 +54,8 @@ class Alternative:
     prefix: bool = False
     # True: the terms must be adjacent and in order; False: anywhere in the document.
     phrase: bool = True
+    # A quoted phrase: never loosened.
+    strict: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,27 @@ class Query:
     @property
     def is_empty(self) -> bool:
         return not self.clauses
+
+    def loosened(self) -> Query:
+        """Words typed together without quotes need not stand together (子供の発達
+        also finds 発達が気になる子ども); every word is still required."""
+        clauses = tuple(
+            Clause(
+                text=clause.text,
+                alternatives=_unique(
+                    [
+                        replace(alt, phrase=False)
+                        if alt.phrase and not alt.strict and len(alt.terms) > 1
+                        else alt
+                        for alt in clause.alternatives
+                    ]
+                ),
+            )
+            for clause in self.clauses
+        )
+        if clauses == self.clauses:
+            return self
+        return Query(text=self.text, clauses=clauses, terms=self.terms, readings=self.readings)
 
     def relaxed(self) -> Query:
         """Any single word sufficing (used when requiring every word finds nothing).
@@ -163,13 +186,14 @@ def parse(
     clauses: list[Clause] = []
     all_terms: set[str] = set()
     all_readings: set[str] = set()
-    for word, quoted in words:
+    for word, quoted in _merge_synonym_runs(words, synonyms):
         word_tokens = tokens(word)
         strong = tuple(t.term for t in word_tokens if not t.weak)
         exact = tuple(t.term for t in word_tokens) if quoted or not strong else strong
         alternatives: list[Alternative] = []
         if exact:
-            one_char = len(exact) == 1 and len(exact[0]) == 1 and not quoted
+            # One character typed: any word starting with it (食 → 食堂, 食事).
+            one_char = len(word) == 1 and not quoted
             alternatives.append(
                 Alternative(
                     terms=exact,
@@ -177,8 +201,10 @@ def parse(
                     source=Source.PREFIX if one_char else Source.EXACT,
                     # Words typed together are one idea, but a sentence typed as
                     # one word rarely appears verbatim: require order only for
-                    # quoted phrases and short compounds.
+                    # quoted phrases and short compounds (loosened when that finds
+                    # nothing, see Query.loosened).
                     phrase=quoted or len(exact) <= 3,
+                    strict=quoted,
                 )
             )
             all_terms.update(exact)
@@ -209,6 +235,33 @@ def parse(
     )
 
 
+def _merge_synonym_runs(
+    words: list[tuple[str, bool]], synonyms: SynonymLookup | None
+) -> list[tuple[str, bool]]:
+    """Join consecutive unquoted words that together are a synonym entry
+    ("domestic violence", "child care") into one word, so the synonym applies."""
+    if synonyms is None:
+        return words
+    merged: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(words):
+        taken = 1
+        if not words[i][1]:
+            for j in range(len(words), i + 1, -1):
+                run = words[i:j]
+                if any(quoted for _, quoted in run):
+                    continue
+                run_terms = tuple(t.term for word, _ in run for t in tokens(word))
+                if run_terms and synonyms(run_terms):
+                    merged.append((" ".join(word for word, _ in run), False))
+                    taken = j - i
+                    break
+        if taken == 1:
+            merged.append(words[i])
+        i += taken
+    return merged
+
+
 def _synonym_variants(terms: tuple[str, ...], synonyms: SynonymLookup) -> list[tuple[str, ...]]:
     """`terms` with any run of them that has synonyms replaced by each synonym."""
     variants: list[tuple[str, ...]] = []
@@ -222,10 +275,10 @@ def _synonym_variants(terms: tuple[str, ...], synonyms: SynonymLookup) -> list[t
 
 
 def _unique(alternatives: list[Alternative]) -> tuple[Alternative, ...]:
-    seen: set[tuple[tuple[str, ...], Field]] = set()
+    seen: set[tuple[tuple[str, ...], Field, bool]] = set()
     result = []
     for alternative in alternatives:
-        key = (alternative.terms, alternative.field)
+        key = (alternative.terms, alternative.field, alternative.phrase)
         if key not in seen:
             seen.add(key)
             result.append(alternative)

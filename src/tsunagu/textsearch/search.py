@@ -101,7 +101,6 @@ def search(
     offset: int = 0,
     restrict: QuerySet[Any] | None = None,
     relax: bool = True,
-    count: bool = True,
 ) -> SearchResult:
     """Records of `kind` matching `text`, best first.
 
@@ -114,15 +113,27 @@ def search(
     backend = backend_for(router.db_for_read(entry.model))
     if query.is_empty:
         return SearchResult(query=query, total=0, hits=[])
-    hits = backend.search(kind, query, limit=limit, offset=offset, restrict=restrict)
-    total = backend.count(kind, query, restrict=restrict) if count else len(hits)
-    if not hits and offset == 0 and relax and query.can_relax:
-        relaxed = query.relaxed()
-        hits = backend.search(kind, relaxed, limit=limit, offset=offset, restrict=restrict)
-        if hits:
-            total = backend.count(kind, relaxed, restrict=restrict) if count else len(hits)
-            return SearchResult(query=relaxed, total=total, hits=hits, relaxed=True)
-    return SearchResult(query=query, total=total, hits=hits)
+    attempts = [(query, False)]
+    if relax:
+        # Nothing for the words as typed: first let unquoted compounds come apart
+        # (still every word), then accept any word.
+        loosened = query.loosened()
+        if loosened is not query:
+            attempts.append((loosened, False))
+        relaxed = loosened.relaxed()
+        if relaxed is not loosened:
+            attempts.append((relaxed, True))
+    # Chosen by count, not by the page's hits, so every page of one search agrees.
+    chosen, is_relaxed, total = query, False, 0
+    for attempt, flag in attempts:
+        total = backend.count(kind, attempt, restrict=restrict)
+        if total:
+            chosen, is_relaxed = attempt, flag
+            break
+    hits = (
+        backend.search(kind, chosen, limit=limit, offset=offset, restrict=restrict) if total else []
+    )
+    return SearchResult(query=chosen, total=total, hits=hits, relaxed=is_relaxed)
 
 
 # Explaining -------------------------------------------------------------------
