@@ -94,3 +94,9 @@ def test_analysis_is_stable_under_normalising(text: str) -> None:
 
 def test_very_long_text_is_cut_not_refused() -> None:
     assert len(terms("介護" * 40_000)) > 1000
+
+
+def test_latin_is_indexed_as_written_in_any_context() -> None:
+    assert terms("Domestic Violence") == ["domestic", "violence"]
+    assert terms("food bank 鎌倉") == ["food", "bank", "鎌倉"]
+    assert terms("ＮＰＯ法人") == ["npo", "法人"]

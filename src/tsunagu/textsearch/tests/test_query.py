@@ -100,3 +100,22 @@ def test_any_query_parses(text: str) -> None:
         assert clause.alternatives
         for alt in clause.alternatives:
             assert alt.terms and all(alt.terms)
+
+
+def test_words_that_together_are_a_synonym_become_one_clause() -> None:
+    table = build_synonym_table([["DV", "domestic violence"]])
+    query = parse("domestic violence 相談", synonyms=lambda terms: table.get(terms, []))
+    assert [clause.text for clause in query.clauses] == ["domestic violence", "相談"]
+    assert ("dv",) in {alt.terms for alt in query.clauses[0].alternatives}
+
+
+def test_unquoted_compound_loosens_but_quoted_phrase_does_not() -> None:
+    loose = parse("子供の発達").loosened()
+    assert [alt.phrase for alt in loose.clauses[0].alternatives] == [False]
+    strict = parse('"子供の発達"')
+    assert strict.loosened() is strict
+
+
+def test_prefix_only_when_one_character_is_typed() -> None:
+    (clause,) = parse("お金").clauses
+    assert not clause.alternatives[0].prefix
