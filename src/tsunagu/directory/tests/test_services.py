@@ -84,11 +84,11 @@ def test_it_creates_a_service_with_its_places_and_audits_only_what_was_given(edi
 
 
 def test_it_writes_nothing_when_a_child_is_invalid(editor: Any) -> None:
-    service = factories.ServiceFactory(name="元の名前")
+    service = factories.ServiceFactory(name="ひまわり相談室")
     factories.PhoneFactory(service=service, number="0467-11-1111")
     data = data_for(
         service,
-        fields={"name": "新しい名前"},
+        fields={"name": "あさがお教室"},
         phones=[],
         schedules=[
             {"freq": "WEEKLY", "byday": "MO", "opens_at": dt.time(17), "closes_at": dt.time(9)}
@@ -100,10 +100,10 @@ def test_it_writes_nothing_when_a_child_is_invalid(editor: Any) -> None:
 
     assert "1" in raised.value.messages[0]  # names the row
     service.refresh_from_db()
-    assert service.name == "元の名前"
+    assert service.name == "ひまわり相談室"
     assert service.phones.count() == 1
     assert not AuditEvent.objects.exists()
-    assert found("新しい名前") == []
+    assert found("あさがお") == []  # the index was rolled back too
 
 
 def test_it_leaves_children_alone_when_not_given_and_reindexes_the_new_name(editor: Any) -> None:
