@@ -218,6 +218,7 @@ def load_directory(
             writer = _Writer(actor, report)
             for record in batch.records:
                 writer.write_record(record)
+            writer.finish()
             if dry_run or (report.errors and not skip_invalid):
                 raise _Rollback
             written = [o for o in report.outcomes if o.status != UNCHANGED]
@@ -247,6 +248,26 @@ class _Writer:
         self.resolver = _Resolver()
         # (model, pk) → (row, values as written) for records written by rows that stayed.
         self.seen: dict[tuple[type[models.Model], int], tuple[int, dict[str, Any]]] = {}
+        # Organisations a record points at that no entry had brought yet.
+        self.pending: list[tuple[int, models.Model, str, Ref]] = []
+
+    def finish(self) -> None:
+        """Point records at organisations that later entries of the file brought."""
+        for number, instance, name, ref in self.pending:
+            found = self.resolver.find_organization(ref)
+            if found is None:
+                self.report.warnings.append(
+                    RowError(
+                        number,
+                        ref.label,
+                        _("No organisation has the id %(id)s.") % {"id": ref.uuid or ref.text}
+                        + " "
+                        + _("It was not imported."),
+                        self.report.unit,
+                    )
+                )
+            elif getattr(instance, f"{name}_id") != found.pk:
+                type(instance)._default_manager.filter(pk=instance.pk).update(**{name: found})
 
     # -- one service ------------------------------------------------------------------------------
     def write_record(self, record: ServiceRecord) -> None:
@@ -266,6 +287,11 @@ class _Writer:
             self.report.skipped_rows.append(record.row)
             return
         self.seen = row.seen
+        self.pending.extend(
+            (record.row, row.saved[id(entity)], name, ref)
+            for entity, name, ref in row.pending
+            if isinstance(row.saved.get(id(entity)), models.Model)
+        )
         service = row.saved.get(id(record.service))
         assert isinstance(service, Service)
         status = CREATED if row.service_created else UPDATED if row.changed else UNCHANGED
@@ -344,7 +370,14 @@ class _Writer:
             setattr(instance, name, parent_instance)
             given[name] = cast(models.Model, parent_instance).pk
         for name, ref in entity.refs.items():
-            resolved = self.resolver.resolve(ref, row) if ref is not None else None
+            if ref is not None and ref.kind == "organization" and ref.soft:
+                # Another entry of the file may bring that organisation: tried again at the end.
+                resolved = self.resolver.find_organization(ref)
+                if resolved is None:
+                    row.pending.append((entity, name, ref))
+                    continue
+            else:
+                resolved = self.resolver.resolve(ref, row) if ref is not None else None
             if ref is not None and resolved is None:
                 if not ref.soft:
                     failed.add(name)
@@ -363,11 +396,13 @@ class _Writer:
                 row.changed = True
             return None
 
-        self._validate(entity, instance, failed, row)
+        changed = created or _state(instance) != before
+        if changed:
+            # A stored record the file leaves as it is was valid when it was saved.
+            self._validate(entity, instance, failed, row)
         if failed:
             raise _EntityFailed
         self._check_repeat(entity, instance, created, given, row)
-        changed = created or _state(instance) != before
         if changed:
             if hasattr(instance, "updated_by_id"):
                 instance.updated_by = self.actor  # type: ignore[attr-defined]
@@ -685,10 +720,18 @@ class _Writer:
         failed: set[str],
         given: dict[str, Any],
     ) -> None:
-        # An area's own name is not repeated in the record (HSDS exports send it).
-        if instance.area is not None and instance.name == instance.area.name:
-            instance.name = ""
-            given["name"] = ""
+        # HSDS exports send the area's own name when the record has none: an area's
+        # name in the file leaves the stored one ("" or the same name) as it is.
+        if (
+            "name" in entity.values
+            and instance.area is not None
+            and instance.name == instance.area.name
+        ):
+            stored = (
+                ServiceArea.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+            )
+            instance.name = stored if stored in ("", instance.area.name) else ""
+            given["name"] = instance.name
 
     # -- collections ------------------------------------------------------------------------------
     def _replace(
@@ -736,6 +779,7 @@ class _Row:
         self.kept: dict[tuple[int, str], set[int]] = {}
         self.changed = False
         self.service_created = False
+        self.pending: list[tuple[Entity, str, Ref]] = []
         self.unit = unit
         self.parse_failed = {error.field for error in record.errors}
 
@@ -986,10 +1030,13 @@ class _Resolver:
             self._initiatives[code] = found
         return self._initiatives[code]
 
+    def find_organization(self, ref: Ref) -> Organization | None:
+        if ref.uuid is not None:
+            return Organization.objects.filter(uuid=ref.uuid).first()
+        return Organization.objects.filter(name=ref.text).first() if ref.text else None
+
     def _organization(self, ref: Ref, row: _Row) -> Organization | None:
-        found = Organization.objects.filter(uuid=ref.uuid).first() if ref.uuid else None
-        if found is None and ref.text and not ref.uuid:
-            found = Organization.objects.filter(name=ref.text).first()
+        found = self.find_organization(ref)
         if found is None:
             self._fail(
                 ref, row, _("No organisation has the id %(id)s.") % {"id": ref.uuid or ref.text}

@@ -608,7 +608,9 @@ class _Reader:
             if area is not None or not confidential:
                 location.refs["area"] = area
         organization_id = data.get("organization_id")
-        if organization_id in (None, "") or str(organization_id) == str(organization.uuid):
+        if organization_id in (None, ""):
+            location.refs["organization"] = None  # a full object: no organisation
+        elif str(organization_id) == str(organization.uuid):
             location.parents["organization"] = organization
         else:
             uuid = self.uuid(record, organization_id, f"{path}.organization_id")

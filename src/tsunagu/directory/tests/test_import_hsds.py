@@ -57,6 +57,20 @@ def test_it_imports_an_hsds_export_into_an_empty_directory_as_the_same_data() ->
     assert dump(hsds_only=True) == before
 
 
+def test_a_place_of_another_organisation_finds_it_even_when_it_comes_later_in_the_file() -> None:
+    world = rich_directory()
+    before = dump(hsds_only=True)
+    data = list(reversed(exported()))  # the council's salon, at the city's office, first
+    wipe()
+
+    report = load_json(data)
+
+    assert (report.errors, report.warnings) == ([], [])
+    assert dump(hsds_only=True) == before
+    office = Location.objects.get(uuid=world["office"].uuid)
+    assert office.organization is not None and office.organization.name == "鎌倉市 地域共生課"
+
+
 def test_it_finds_nothing_to_change_when_an_export_is_imported_again() -> None:
     rich_directory()
     before = dump()

@@ -213,6 +213,28 @@ def test_it_reads_an_excel_workbook_with_numbers_and_dates_typed_as_excel_keeps_
     assert Address.objects.get().postal_code == "2488686"
 
 
+def test_each_service_is_indexed_once_when_the_import_is_written(
+    monkeypatch: pytest.MonkeyPatch, areas: None
+) -> None:
+    from tsunagu.textsearch import index
+
+    calls: list[list[int]] = []
+    original = index.index_objects
+
+    def counting(entry: Any, objects: Any, **options: Any) -> int:
+        if entry.kind == "directory.service":
+            calls.append(sorted(obj.pk for obj in objects))
+        return original(entry, objects, **options)
+
+    monkeypatch.setattr(index, "index_objects", counting)
+    second = FULL_ROW | {"サービス名": "出張相談", "ID": ""}
+
+    report = load(csv_bytes([FULL_ROW, second]))
+
+    assert report.errors == []
+    assert calls == [sorted(Service.objects.values_list("pk", flat=True))]
+
+
 # -- importing again -------------------------------------------------------------------------------
 def test_importing_again_updates_by_organisation_and_name_instead_of_duplicating(
     areas: None,

@@ -66,7 +66,7 @@ class Command(BaseCommand):
                 "id": str(service.uuid),
                 "name": service.name,
                 "organization": service.organization.name,
-                "score": round(float(page.scores.get(service.pk, 0.0)), 6),
+                "score": float(page.scores.get(service.pk, 0.0)),
             }
             for service in page.services
         ]
