@@ -34,5 +34,6 @@ urlpatterns: list[URLPattern] = [
         views.ServiceAtLocationDetailView.as_view(),
         name="hsds-service-at-location",
     ),
-    re_path(r"^.*$", views.not_found),
+    # Everything else, newlines included (an id may contain anything).
+    re_path(r"^[\s\S]*$", views.not_found),
 ]

@@ -52,8 +52,9 @@ from .terms import (
 )
 from .throttling import HsdsRateThrottle
 
-# HSDS 3.0 with tsunagu's extensions, described in docs/hsds-mapping.md; no published profile.
-PROFILE_URL = "https://docs.openreferral.org/en/latest/hsds/"
+# No published HSDS profile: plain HSDS 3.0 (tsunagu's extension keys, x_translations and
+# the tsunagu-* taxonomies, are described in docs/hsds-mapping.md).
+PROFILE_URL = "https://github.com/openreferral/specification/tree/3.0"
 # Directory data changes a few times a day; a minute of caching spares the database.
 CACHE_SECONDS = 60
 

@@ -170,6 +170,8 @@ def test_unknown_ids_are_json_404s(client: Client) -> None:
         "/taxonomy_terms/00000000-0000-0000-0000-000000000000",
         "/service_at_locations/00000000-0000-0000-0000-000000000000",
         "/services/",
+        "/taxonomy_terms/%0A",  # found by Schemathesis: a newline in an id
+        "/services/a%0Ab",
         "/no-such-endpoint",
     ]:
         data = get(client, path, 404)
