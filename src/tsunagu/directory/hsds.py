@@ -17,7 +17,8 @@ Conventions:
   translation where there is one, the Japanese original where not); ``None`` means
   the original. The translations themselves always travel as ``x_translations``;
 - ``public=True`` (the API) never sends a confidential place's address, position,
-  access directions or area; ``public=False`` is for exchange between staff.
+  access directions, area or external identifier; ``public=False`` is for exchange
+  between staff.
 
 Lists serialise without further queries when loaded through `prefetch_services`,
 `prefetch_organizations` or `prefetch_service_at_locations`.
@@ -436,7 +437,8 @@ def accessibility_to_hsds(accessibility: Accessibility) -> HsdsObject:
 def location_to_hsds(
     location: Location, *, language: str | None = None, public: bool = True, full: bool = True
 ) -> HsdsObject:
-    """A location; a confidential one without address, position, access or area when ``public``."""
+    """A location; a confidential one without address, position, access, area or external
+    identifier when ``public``."""
     hidden = public and location.is_sensitive
     result = _put(
         {"id": str(location.uuid), "location_type": location.location_type},
@@ -448,8 +450,9 @@ def location_to_hsds(
         transportation=None if hidden else location.transportation,
         latitude=None if hidden else _number(location.latitude),
         longitude=None if hidden else _number(location.longitude),
-        external_identifier=location.external_identifier,
-        external_identifier_type=location.external_identifier_type,
+        # An external identifier (a property or address code) could locate it too.
+        external_identifier=None if hidden else location.external_identifier,
+        external_identifier_type=None if hidden else location.external_identifier_type,
     )
     if not full:
         return result

@@ -168,6 +168,8 @@ def rich_service(*, name: str = "高齢者総合相談", with_initiative: bool =
         transportation="秘密の道順",
         area=world.south,
         is_sensitive=True,
+        external_identifier="秘密の番地コード",
+        external_identifier_type="番地コード",
     )
     AddressFactory(location=shelter, address_1="秘密町1-1")
     shelter_sal = ServiceAtLocationFactory(service=service, location=shelter)
