@@ -81,6 +81,15 @@ def read_directory_bytes(data: bytes, format: str | None = None, *, name: str = 
                 )
             ],
         )
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # the old binary Excel format
+        return ImportBatch(
+            format=chosen,
+            errors=[
+                RowError(
+                    None, "", _("Old Excel (.xls) files cannot be read; save the file as .xlsx.")
+                )
+            ],
+        )
     if chosen == "csv":
         return read_csv(data)
     if chosen == "xlsx":

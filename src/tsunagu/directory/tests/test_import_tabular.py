@@ -91,7 +91,7 @@ def xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
     return buffer.getvalue()
 
 
-def load(content: bytes, fmt: str = "csv", **options: Any) -> LoadReport:
+def load(content: bytes, fmt: str | None = "csv", **options: Any) -> LoadReport:
     return load_directory(read_directory_file(content, fmt), **options)
 
 
@@ -425,10 +425,13 @@ def test_two_organisations_of_the_same_name_must_be_told_apart_by_id() -> None:
         ("サービス名,運営団体\n".encode(), "csv", "no services"),
         (b"\x00\x9f\x92\x96\xff\xfe\xfd", "csv", "not text in UTF-8 or Shift_JIS"),
         (b"PK\x03\x04 not really a workbook", "xlsx", "not a readable .xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), None, "save the file as .xlsx"),
         ('サービス名,運営団体\n"unterminated,x\n'.encode(), "csv", "cannot be read as CSV"),
     ],
 )
-def test_unreadable_files_are_refused_with_a_reason(content: bytes, fmt: str, says: str) -> None:
+def test_unreadable_files_are_refused_with_a_reason(
+    content: bytes, fmt: str | None, says: str
+) -> None:
     report = load(content, fmt)
     assert not report.written
     assert says in str(report.errors[0])
