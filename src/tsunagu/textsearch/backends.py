@@ -86,7 +86,8 @@ class Backend:
     def _restriction(self, restrict: QuerySet[Any] | None) -> tuple[str, list[Any]]:
         if restrict is None:
             return "", []
-        sql, params = restrict.values("pk").query.sql_with_params()
+        # Without ordering: a DISTINCT queryset would otherwise select its order columns too.
+        sql, params = restrict.order_by().values("pk").query.sql_with_params()
         return f" AND d.object_pk IN ({sql})", list(params)
 
     def _document_ids(self, cursor: Any, rows: Sequence[IndexRow]) -> list[int]:

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError
 
 from tsunagu.core.models import Area, AuditEvent
 from tsunagu.directory.loading import IMPORTED
@@ -87,15 +86,6 @@ def test_search_filters_take_codes_or_names() -> None:
     assert search("", "--limit", "1")["total"] == 2  # the salon is temporarily closed
 
 
-@pytest.mark.xfail(
-    raises=DatabaseError,
-    strict=True,
-    reason=(
-        "textsearch backends restrict by restrict.values('pk'), which keeps the Meta "
-        "ordering columns of the DISTINCT queryset filtered_services() returns for "
-        "category/area/target-group filters; order_by().values('pk') fixes it."
-    ),
-)
 def test_a_keyword_with_a_filter() -> None:
     rich_directory()
     assert search("相談", "--target-group", "elderly")["total"] == 1

@@ -149,3 +149,15 @@ def test_paging_without_keyword_is_in_kana_order() -> None:
     assert [s.name for s in first.services] == ["あ", "い"]
     assert [s.name for s in second.services] == ["う"]
     assert first.total == 3 and first.total_pages == 2
+
+
+def test_keyword_with_many_valued_filters(areas: dict[str, Area]) -> None:
+    # filtered_services() is DISTINCT and ordered; the search must still restrict by it.
+    elderly = TargetGroup.objects.get(code="elderly")
+    service = ServiceFactory(name="高齢者の相談", name_kana="コウレイシャノソウダン")
+    service.target_groups.add(elderly)
+    ServiceAreaFactory(service=service, area=areas["north"])
+    ServiceFactory(name="子どもの相談")
+    page = find_services(ServiceFilters(q="相談", target_groups=("elderly",), area="t-north"))
+    assert [s.name for s in page.services] == ["高齢者の相談"]
+    assert page.total == 1
