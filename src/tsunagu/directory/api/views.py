@@ -192,17 +192,6 @@ def service_filters(
     return filters, set_by
 
 
-def unordered_services() -> QuerySet[Service]:
-    """The services to filter, without the model's default ordering.
-
-    textsearch restricts a keyword search with ``restrict.values("pk")`` as a
-    subquery; a filtered, DISTINCT queryset that keeps the default ordering selects
-    the ordering columns too, and the subquery fails. ``find_services`` orders its
-    own results, so nothing is lost.
-    """
-    return Service.objects.order_by()
-
-
 def filter_error(error: FilterError, set_by: dict[str, str]) -> InvalidParameter:
     return InvalidParameter(set_by.get(error.field_name, error.field_name), error.message)
 
@@ -278,7 +267,6 @@ class ServiceListView(HsdsView):
                 filters,
                 page=paging.page,
                 per_page=paging.per_page,
-                base=unordered_services(),
                 prefetch=loader,
             )
         except FilterError as error:
@@ -507,7 +495,7 @@ class ServiceAtLocationListView(HsdsView):
         except NoMatches:
             return Response(hsds_page([], total=0, paging=paging))
         try:
-            services = filtered_services(filters, unordered_services())
+            services = filtered_services(filters)
         except FilterError as error:
             raise filter_error(error, set_by) from None
         sals = ServiceAtLocation.objects.filter(
