@@ -260,7 +260,8 @@ def filtered_services(
     if filters.organization:
         services = services.filter(organization__uuid__in=_uuids([filters.organization]) or [None])
     if filters.modified_after is not None:
-        services = services.filter(updated_at__gt=filters.modified_after)
+        # HSDS: modified on or after the given moment.
+        services = services.filter(updated_at__gte=filters.modified_after)
     if filters.initiatives:
         services = services.filter(initiatives__code__in=filters.initiatives)
     if filters.open_at is not None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -87,7 +88,10 @@ class Backend:
         if restrict is None:
             return "", []
         # Without ordering: a DISTINCT queryset would otherwise select its order columns too.
-        sql, params = restrict.order_by().values("pk").query.sql_with_params()
+        try:
+            sql, params = restrict.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # e.g. pk__in=[]: nothing can match
+            return " AND 1 = 0", []
         return f" AND d.object_pk IN ({sql})", list(params)
 
     def _document_ids(self, cursor: Any, rows: Sequence[IndexRow]) -> list[int]:

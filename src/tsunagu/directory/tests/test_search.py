@@ -161,3 +161,21 @@ def test_keyword_with_many_valued_filters(areas: dict[str, Area]) -> None:
     page = find_services(ServiceFilters(q="相談", target_groups=("elderly",), area="t-north"))
     assert [s.name for s in page.services] == ["高齢者の相談"]
     assert page.total == 1
+
+
+def test_keyword_with_open_now_when_nothing_is_open() -> None:
+    ServiceFactory(name="夜の相談")  # no schedules: never open
+    page = find_services(
+        ServiceFilters(q="相談", open_at=datetime(2026, 11, 30, 3, 0, tzinfo=TOKYO))
+    )
+    assert page.services == [] and page.total == 0
+
+
+def test_later_page_of_a_relaxed_search_keeps_its_total() -> None:
+    for i in range(3):
+        ServiceFactory(name=f"介護の集い{i}")
+    first = find_services(ServiceFilters(q="介護 宇宙"), per_page=2)
+    second = find_services(ServiceFilters(q="介護 宇宙"), page=2, per_page=2)
+    assert first.relaxed and second.relaxed
+    assert first.total == second.total == 3
+    assert len(second.services) == 1
