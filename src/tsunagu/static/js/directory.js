@@ -3,6 +3,9 @@
 // the search form, the result list and the addresses work as they are.
 (function () {
   "use strict";
+  // htmx may bring this script again with a restored page; one set of listeners is enough.
+  if (window.tsunaguDirectory) { return; }
+  window.tsunaguDirectory = true;
 
   // -- the map -------------------------------------------------------------------------------------
   var maps = [];
@@ -30,6 +33,7 @@
   }
 
   function setMarkers(entry, places) {
+    if (entry.removed) { return; }
     entry.layer.clearLayers();
     var bounds = [];
     places.forEach(function (place) {
@@ -44,11 +48,11 @@
     // No public place among these results: nothing to show, the list says it all.
     entry.element.hidden = bounds.length === 0;
     if (!bounds.length) { return; }
-    entry.map.invalidateSize();
+    entry.map.invalidateSize({ animate: false });
     if (bounds.length === 1) {
-      entry.map.setView(bounds[0], 16);
+      entry.map.setView(bounds[0], 16, { animate: false });
     } else {
-      entry.map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
+      entry.map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16, animate: false });
     }
   }
 
@@ -66,8 +70,12 @@
   function loadResultMarkers(entry) {
     var source = document.querySelector("#results [data-map-url]");
     if (!source) { entry.element.hidden = true; return; }
+    var url = source.getAttribute("data-map-url");
+    // htmx reports a swap once per out-of-band part too: fetch each search once.
+    if (url === entry.url) { return; }
+    entry.url = url;
     var ticket = ++entry.ticket;
-    fetch(source.getAttribute("data-map-url"), {
+    fetch(url, {
       credentials: "same-origin",
       headers: { Accept: "application/json" },
     })
@@ -90,7 +98,7 @@
     var canvas = element.querySelector("[data-map-canvas]");
     var tileUrl = element.getAttribute("data-tile-url");
     if (!window.L || !canvas || !tileUrl) { return; }
-    element.hidden = false;
+    // The map stays hidden until it has a place to show (setMarkers).
     var status = element.querySelector("[data-map-status]");
     var map = L.map(canvas, { scrollWheelZoom: false, zoomControl: false });
     L.control.zoom({
@@ -173,7 +181,10 @@
   window.addEventListener("popstate", function () { setTimeout(updateLanguageNext, 0); });
   // Back and forward restore a copy of the page: the old map is a dead copy, start again.
   document.addEventListener("htmx:historyRestore", function () {
-    maps.forEach(function (entry) { try { entry.map.remove(); } catch (error) { /* detached already */ } });
+    maps.forEach(function (entry) {
+      entry.removed = true;
+      try { entry.map.remove(); } catch (error) { /* detached already */ }
+    });
     maps = [];
     document.querySelectorAll("[data-map]").forEach(function (element) {
       var canvas = element.querySelector("[data-map-canvas]");
