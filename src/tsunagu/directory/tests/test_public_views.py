@@ -199,6 +199,8 @@ def test_it_answers_htmx_with_the_results_fragment(client: Client) -> None:
     assert 'id="result-status" hx-swap-oob="innerHTML"' in html
     assert 'id="category-errors" hx-swap-oob="true"' in html
     assert 'id="display-options"' in html and "?q=%E4%BB%8B%E8%AD%B7&amp;furigana=1" in html
+    # htmx takes the page title from the fragment.
+    assert html.lstrip().startswith("<title>“介護”: services | ")
     assert "HX-Request" in response["Vary"]
 
 

@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import render
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import formats, timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -97,9 +98,7 @@ def remember(response: HttpResponse, request: HttpRequest, changes: dict[str, st
             secure=request.is_secure(),
         )
     # The same URL renders differently by cookie (preferences, language) and by htmx.
-    response.headers["Vary"] = ", ".join(
-        filter(None, [response.headers.get("Vary", ""), "Cookie", "HX-Request"])
-    )
+    patch_vary_headers(response, ("Cookie", "HX-Request"))
 
 
 def text(value: str, display: Display) -> SafeString:
@@ -467,7 +466,6 @@ def search(request: HttpRequest) -> HttpResponse:
         "display": display,
         "page_error": form.errors.get("page", [""])[0] if form.errors else "",
         "form_error": form.non_field_errors()[0] if form.non_field_errors() else "",
-        "search_started": bool(query),
         **tile_settings(),
     }
     if is_fragment_request(request):
@@ -513,7 +511,7 @@ def map_data(request: HttpRequest) -> JsonResponse:
                 }
             )
     response = JsonResponse({"type": "FeatureCollection", "features": features})
-    response.headers["Vary"] = "Cookie"
+    patch_vary_headers(response, ("Cookie",))
     return response
 
 
