@@ -308,6 +308,37 @@ def test_it_searches_by_keyword_as_you_type_without_reloading(
     assert not tiles.page_errors, tiles.page_errors
 
 
+def test_japanese_input_searches_once_the_word_is_committed(
+    tiles: Any, directory: Directory
+) -> None:
+    page = tiles.page
+    visit(page, "/directory/")
+    searches: list[str] = []
+    page.on(
+        "request",
+        lambda request: searches.append(request.url) if "/directory/?" in request.url else None,
+    )
+
+    # An IME composition: kana appear in the box before the word is converted.
+    page.evaluate(
+        """() => { const q = document.getElementById('id_q');
+          q.dispatchEvent(new CompositionEvent('compositionstart', {bubbles: true}));
+          q.value = 'かいご';
+          q.dispatchEvent(new InputEvent('input', {bubbles: true, isComposing: true})); }"""
+    )
+    page.wait_for_timeout(900)
+    assert searches == []
+
+    page.evaluate(
+        """() => { const q = document.getElementById('id_q');
+          q.value = '介護';
+          q.dispatchEvent(new InputEvent('input', {bubbles: true, isComposing: true}));
+          q.dispatchEvent(new CompositionEvent('compositionend', {bubbles: true, data: '介護'})); }"""
+    )
+    wait_for_results(page, "(names) => names.join() === '高齢者なんでも相談'")
+    assert len(searches) == 1 and "q=%E4%BB%8B%E8%AD%B7" in searches[0]
+
+
 def test_it_filters_by_target_group_area_language_and_category(
     tiles: Any, directory: Directory
 ) -> None:

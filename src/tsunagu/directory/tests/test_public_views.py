@@ -371,6 +371,14 @@ def test_no_results_help_offers_a_way_on(client: Client) -> None:
     assert f'href="{SEARCH}?category=general"' in html
 
 
+def test_a_card_says_where_the_words_were_found_when_not_in_the_description(
+    client: Client, care_desk: Service
+) -> None:
+    html = page_text(client.get(SEARCH, {"q": "地域包括支援センター"}))
+    assert "Found in “categories”:" in html
+    assert "<mark>地域包括支援センター</mark>" in html
+
+
 def test_cards_show_who_where_when_how_and_the_next_step(
     client: Client, care_desk: Service
 ) -> None:
@@ -428,6 +436,7 @@ PAGE_QUERIES = 4 + 1 + 14
     [
         ({}, 2),  # count, the page's ids in kana order
         ({"q": "介護"}, 3),  # synonyms, hits, count
+        ({"q": "地域包括支援センター"}, 3),  # found by category: the card explains the match
         ({"q": "介護", "open_now": "on"}, 5),  # + the candidates' schedules: which, then rules
     ],
 )

@@ -139,6 +139,17 @@
   }
 
   // -- htmx helpers --------------------------------------------------------------------------------
+  // Japanese input: no search for each keystroke of an IME composition, one when it is
+  // committed (the last input event of a composition still says isComposing).
+  document.addEventListener("input", function (event) {
+    if (event.isComposing && event.target && event.target.id === "id_q") { event.stopPropagation(); }
+  }, true);
+  document.addEventListener("compositionend", function (event) {
+    if (event.target && event.target.id === "id_q") {
+      event.target.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  });
+
   // Leave empty fields out of the URL: /directory/?q=介護 rather than ?q=介護&area=&…
   document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt;
