@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import conditional_escape
+from django.conf import settings
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, SafeString
+from django.utils.translation import get_language
 
 from tsunagu.textsearch.furigana import ruby, ruby_highlighted
 
@@ -24,3 +26,14 @@ def furigana(value: object, wanted: bool = True) -> SafeString:
     if isinstance(value, SafeData):
         return ruby_highlighted(str(value))
     return ruby(str(value))
+
+
+@register.simple_tag
+def lang_attr(code: str) -> SafeString:
+    """`` lang="ja"`` on an element whose text is not in the page's language (WCAG 3.1.2):
+    ``<dd{% lang_attr "ja" %}>`` for Japanese-only data such as addresses, or
+    ``{% lang_attr card.name_lang %}`` for a field that may have fallen back to Japanese."""
+    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if not code or code.split("-")[0] == current:
+        return SafeString("")
+    return format_html(' lang="{}"', code)

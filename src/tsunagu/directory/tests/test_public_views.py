@@ -512,7 +512,7 @@ def test_the_service_page_shows_everything(client: Client, care_desk: Service) -
         'href="tel:0467231111"',  # a phone to call
         "0467-23-1112",  # the fax, listed, not dialled
         "English",  # a language
-        'class="code">4-1-5-7</span> 高齢者の総合相談',  # the plan initiative it serves
+        'class="code">4-1-5-7</span> <span>高齢者の総合相談</span>',  # the initiative it serves
         "Information last checked on 2025-04-01.",
         'data-marker data-lat="35.319225" data-lng="139.546687"',
     ):
@@ -569,6 +569,28 @@ def test_english_readers_get_the_english_content(client: Client, care_desk: Serv
     assert "Advice is free." in detail
     # Untranslated text falls back to the Japanese original.
     assert "鎌倉市福祉センター" in detail
+
+
+def test_japanese_text_on_english_pages_is_marked_as_japanese(
+    client: Client, care_desk: Service
+) -> None:
+    """WCAG 3.1.2: a screen reader reads untranslated text with a Japanese voice."""
+    ServiceTranslationFactory(service=ServiceFactory(name="未翻訳の相談"), language="fr")
+    english = {"accept-language": "en"}
+    search = page_text(client.get(SEARCH, headers=english))
+    detail = page_text(client.get(service_url(care_desk), headers=english))
+
+    assert "<h1>Advice for older people</h1>" in detail  # translated: the page's language
+    assert 'lang="ja">鎌倉市社会福祉協議会</p>' in detail  # no English name for the provider
+    assert '<dd lang="ja">〒248-8686 神奈川県鎌倉市御成町18-10</dd>' in detail
+    assert 'lang="ja">未翻訳の相談</a>' in search
+    assert ">Advice for older people</a>" in search
+    # Japanese pages need no such marks.
+    japanese = page_text(client.get(service_url(care_desk))) + page_text(client.get(SEARCH))
+    base_marks = ('<html lang="ja">', '<span lang="ja">つなぐ</span>')  # base.html's own
+    for mark in base_marks:
+        japanese = japanese.replace(mark, "")
+    assert 'lang="ja"' not in japanese
 
 
 def test_an_english_keyword_finds_the_english_text(client: Client, care_desk: Service) -> None:

@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dates import WEEKDAYS_ABBR
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -38,8 +38,10 @@ from tsunagu.textsearch.search import highlight
 from .. import schedules
 from ..forms_public import ServiceSearchForm, language_name
 from ..models import (
+    ORIGINAL_LANGUAGE,
     Contact,
     Location,
+    Organization,
     Phone,
     PhoneType,
     Schedule,
@@ -49,6 +51,7 @@ from ..models import (
     TaxonomyTerm,
 )
 from ..search import FilterError, ServicePage, find_services
+from ..templatetags.directory_public import lang_attr
 
 PER_PAGE = 20
 GENERAL_CATEGORY = "general"  # tsunagu-welfare: 総合相談
@@ -309,9 +312,25 @@ def amount(value: Decimal) -> str:
     return _("%(amount)s yen") % {"amount": intcomma(int(value) if value == int(value) else value)}
 
 
-def areas(service: Service) -> list[str]:
+def areas(service: Service) -> list[tuple[str, str]]:
+    """Where the service is offered, each with the language it is written in."""
     names = [sa.area.name if sa.area else sa.name for sa in service.service_areas.all()]
-    return [name for name in names if name] or [_("Whole city")]
+    return [(name, ORIGINAL_LANGUAGE) for name in names if name] or [(_("Whole city"), "")]
+
+
+def shown_in(record: Service | Organization, field: str, language: str | None) -> str:
+    """The language ``field`` is shown in: the page's, or Japanese where no translation
+    says it (the page then marks it ``lang="ja"`` for screen readers)."""
+    original = getattr(record, field)
+    if record.translated(field, language) == original:
+        return ORIGINAL_LANGUAGE
+    return language or ""
+
+
+def in_language(text: str, code: str) -> SafeString:
+    """``text`` for a sentence in the page's language, marked when it is in another."""
+    attribute = lang_attr(code)
+    return format_html("<span{}>{}</span>", attribute, text) if attribute else escape(text)
 
 
 def first_phone(service: Service) -> PhoneView | None:
@@ -334,13 +353,18 @@ class Card:
     service: Service
     url: str
     name: SafeString
-    plain_name: str
+    plain_name: SafeString  # for "More about …": the name, marked with its language
+    name_lang: str
+    organization_lang: str
+    summary_lang: str
+    application_lang: str
+    fees_lang: str
     organization: str
     summary: SafeString
     found_in: str  # the label of the field the summary comes from, when not the description
     target_groups: list[str]
     ages: str
-    areas: list[str]
+    areas: list[tuple[str, str]]
     places: list[PlaceView]
     hours: list[str]
     state: OpenState
@@ -370,7 +394,13 @@ def card(service: Service, page: ServicePage, display: Display, now: datetime) -
         service=service,
         url=reverse("directory:service", args=[service.uuid]),
         name=marked(name, query, display, None),
-        plain_name=name,
+        plain_name=in_language(name, shown_in(service, "name", language)),
+        name_lang=shown_in(service, "name", language),
+        organization_lang=shown_in(service.organization, "name", language),
+        # A snippet from another field may mix languages: no single language to declare.
+        summary_lang="" if found_in else shown_in(service, "description", language),
+        application_lang=shown_in(service, "application_process", language),
+        fees_lang=shown_in(service, "fees_description", language),
         organization=service.organization.translated("name", language),
         summary=summary,
         found_in=found_in,
@@ -537,6 +567,12 @@ def service_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "display": display,
         "name": text(plain_name, display),
         "plain_name": plain_name,
+        "name_lang": shown_in(service, "name", language),
+        "organization_lang": shown_in(service.organization, "name", language),
+        "description_lang": shown_in(service, "description", language),
+        "eligibility_lang": shown_in(service, "eligibility_description", language),
+        "application_lang": shown_in(service, "application_process", language),
+        "fees_lang": shown_in(service, "fees_description", language),
         "description": text(service.translated("description", language), display),
         "organization": service.organization.translated("name", language),
         "eligibility": service.translated("eligibility_description", language),
@@ -560,6 +596,7 @@ def service_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "contacts": [
             {
                 "label": contact.department or _("Contact"),
+                "label_lang": ORIGINAL_LANGUAGE if contact.department else "",
                 "text": " ".join(filter(None, [contact.title, contact.name])),
                 "email": contact.email,
                 "phones": [phone_view(phone) for phone in contact.phones.all()],
