@@ -37,3 +37,11 @@ def lang_attr(code: str) -> SafeString:
     if not code or code.split("-")[0] == current:
         return SafeString("")
     return format_html(' lang="{}"', code)
+
+
+@register.filter
+def web_url(value: object) -> str:
+    """The address when it is an http(s) web address, else nothing (imported data is
+    validated, but a ``javascript:`` link must never reach a resident's page)."""
+    url = str(value or "").strip()
+    return url if url.lower().startswith(("https://", "http://")) else ""

@@ -526,6 +526,14 @@ def test_the_service_page_marks_demo_data(client: Client) -> None:
     assert "Demo data:" not in page_text(client.get(service_url(ServiceFactory())))
 
 
+def test_only_web_addresses_become_links(client: Client) -> None:
+    service = ServiceFactory(url="javascript:alert(1)")
+    RequiredDocumentFactory(service=service, document="申請書", uri="javascript:alert(2)")
+    html = page_text(client.get(service_url(service)))
+    assert "javascript:" not in html
+    assert "申請書" in html
+
+
 @pytest.mark.parametrize("status", [Service.Status.INACTIVE, Service.Status.DEFUNCT])
 def test_inactive_services_are_not_found(client: Client, status: str) -> None:
     service = ServiceFactory(status=status)
@@ -690,6 +698,7 @@ def test_a_tile_url_that_is_not_http_stops_the_settings() -> None:
 def test_anyone_can_search_without_logging_in(client: Client) -> None:
     response = client.get(SEARCH)
     assert response.status_code == 200
+    assert client.head(SEARCH).status_code == 200
     assert client.post(SEARCH).status_code == 405
 
 

@@ -28,7 +28,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tsunagu.plans.models import Initiative
 from tsunagu.textsearch.furigana import ruby, ruby_highlighted
@@ -472,7 +472,7 @@ def tile_settings() -> dict[str, str]:
     }
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Find services by keyword and filters; htmx asks for the results fragment only."""
     display, changes = display_preferences(request)
@@ -506,7 +506,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def map_data(request: HttpRequest) -> JsonResponse:
     """GeoJSON of the public places of the services on the current results page."""
     form = ServiceSearchForm(request.GET, language=get_language())
@@ -546,7 +546,7 @@ def map_data(request: HttpRequest) -> JsonResponse:
 
 
 # -- the service page ------------------------------------------------------------------------------
-@require_GET
+@require_safe
 def service_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     service = public_service_or_404(uuid)
     display, changes = display_preferences(request)
