@@ -446,10 +446,6 @@ def run_search(form: ServiceSearchForm, now: datetime) -> ServicePage | None:
             form.filters(now),
             page=form.page_number(),
             per_page=PER_PAGE,
-            # Without the model's default ordering: textsearch restricts by the candidates'
-            # ids, and a DISTINCT (filters across relations) would select the ordering's
-            # columns too on SQLite ("sub-select returns 3 columns").
-            base=Service.objects.order_by(),
             prefetch=card_queryset(),
         )
     except FilterError as error:
