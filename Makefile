@@ -143,7 +143,7 @@ test-browser: venv sysdeps-browser ## the browser tests (Playwright driving Debi
 	exit $$rc
 
 screenshots: venv sysdeps-browser ## regenerate docs/screenshots
-	$(BIN)/pytest tests/browser/test_screenshots.py -m browser $(PYTEST_ARGS)
+	$(BIN)/pytest tests/browser/test_screenshots.py "tests/browser/test_directory.py::test_it_takes_the_directory_screenshots" -m browser -p no:xdist $(PYTEST_ARGS)
 
 check: venv ## ruff (lint and format) and mypy; runs all three, fails if any fails
 	@status=0; \

@@ -241,11 +241,27 @@ def _run_trigger_statements(direction: str, using: str = "default") -> None:
             cursor.execute(statement)
 
 
-def _seed_guideline_items() -> None:
-    """What the data migration ``plans/0002`` writes; a flush empties it."""
-    from django.apps import apps
+# Tables that data migrations fill; a flush empties them: (model, migration, function).
+SEEDED_BY_MIGRATIONS = [
+    ("plans.GuidelineItem", "tsunagu.plans.migrations.0002_guideline_items", "load"),
+    ("directory.TargetGroup", "tsunagu.directory.migrations.0002_target_groups", "load"),
+    ("directory.TaxonomyTerm", "tsunagu.directory.migrations.0003_taxonomy", "load"),
+    ("textsearch.SynonymGroup", "tsunagu.textsearch.migrations.0003_synonyms", "load"),
+]
 
-    _migration("tsunagu.plans.migrations.0002_guideline_items").load(apps, None)
+
+def _seed_migration_data(using: str = "default") -> None:
+    """Run again the data migrations whose tables are empty."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connections
+
+    for label, module, function in SEEDED_BY_MIGRATIONS:
+        if not apps.get_model(label).objects.using(using).exists():
+            load = getattr(importlib.import_module(module), function)
+            load(apps, SimpleNamespace(connection=connections[using]))
 
 
 def _restore_after_flush(sender: Any, using: str = "default", **kwargs: Any) -> None:
@@ -254,7 +270,7 @@ def _restore_after_flush(sender: Any, using: str = "default", **kwargs: Any) -> 
 
     post_migrate.disconnect(dispatch_uid=RESTORE_AFTER_FLUSH)
     _run_trigger_statements("FORWARD", using)
-    _seed_guideline_items()
+    _seed_migration_data(using)
 
 
 RESTORE_AFTER_FLUSH = "tsunagu-browser-tests-restore-after-flush"
@@ -269,9 +285,10 @@ def migrated_database(transactional_db: None) -> Iterator[None]:
 
     - the audit log is append-only in the database (triggers of ``core/0002``), so the
       flush fails: the triggers are lifted just for it and put back afterwards;
-    - the guideline table comes from a data migration (``plans/0002``) and the plan
-      importer needs it: it is seeded again after the flush (and before the test, in
-      case another transactional test flushed it).
+    - the guideline table, the directory's target groups and taxonomy and the search
+      synonyms come from data migrations (``SEEDED_BY_MIGRATIONS``): they are seeded
+      again after the flush (and before the test, in case another transactional test
+      flushed them).
 
     (``django_db_serialized_rollback`` would cover the second point, but with
     Playwright's sync API running an event loop in this thread Django hands the test a
@@ -279,12 +296,9 @@ def migrated_database(transactional_db: None) -> Iterator[None]:
     """
     from django.db.models.signals import post_migrate
 
-    from tsunagu.plans.models import GuidelineItem
-
     _run_trigger_statements("BACKWARD")
     _run_trigger_statements("FORWARD")
-    if not GuidelineItem.objects.exists():
-        _seed_guideline_items()
+    _seed_migration_data()
     yield
     _run_trigger_statements("BACKWARD")
     # The flush ends by sending post_migrate.

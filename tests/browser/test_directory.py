@@ -33,22 +33,15 @@ PHONE = {"width": 360, "height": 780}
 
 # -- data -----------------------------------------------------------------------------------------
 def seed_directory_reference_data() -> None:
-    """What the directory's data migrations wrote: a flush by an earlier test empties it."""
-    import importlib
+    """The city's areas (the five 地域); its divisions came with the seed plan already.
 
-    from django.apps import apps
-
+    (Target groups, taxonomy and synonyms come from data migrations, which the
+    ``migrated_database`` fixture restores after a flush.)"""
     from tsunagu.core.management.commands.load_reference_data import (
         DEFAULT_AREAS,
         load_reference_data,
     )
-    from tsunagu.directory.models import TargetGroup, TaxonomyTerm
 
-    if not TargetGroup.objects.exists():
-        importlib.import_module("tsunagu.directory.migrations.0002_target_groups").load(apps, None)
-    if not TaxonomyTerm.objects.exists():
-        importlib.import_module("tsunagu.directory.migrations.0003_taxonomy").load(apps, None)
-    # The city's areas (the five 地域); its divisions came with the seed plan already.
     load_reference_data(None, DEFAULT_AREAS)
 
 
