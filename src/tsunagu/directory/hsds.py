@@ -2,7 +2,7 @@
 
 Output only: reading HSDS back in is the importer's job (`import_directory`). How
 what HSDS has no field for travels (target groups, categories, initiatives, areas,
-schedule flags, confidential places, translations) is fixed in
+schedule flags, confidential places, translations, kana readings) is fixed in
 ``docs/hsds-mapping.md``; this module is that page in code.
 
 Conventions:
@@ -15,7 +15,8 @@ Conventions:
   readers treat a missing key as "not given". Fields a schema requires are always sent;
 - ``language`` picks the text of translated fields (``"en"`` gives the English
   translation where there is one, the Japanese original where not); ``None`` means
-  the original. The translations themselves always travel as ``x_translations``;
+  the original. The translations themselves always travel as ``x_translations``,
+  and a name's kana reading as ``x_name_kana``;
 - ``public=True`` (the API) never sends a confidential place's address, position,
   access directions, area or external identifier; ``public=False`` is for exchange
   between staff.
@@ -453,6 +454,7 @@ def location_to_hsds(
         # An external identifier (a property or address code) could locate it too.
         external_identifier=None if hidden else location.external_identifier,
         external_identifier_type=None if hidden else location.external_identifier_type,
+        x_name_kana=location.name_kana,
     )
     if not full:
         return result
@@ -533,6 +535,7 @@ def organization_to_hsds(
         year_incorporated=organization.year_incorporated,
         legal_status=organization.legal_status,
         parent_organization_id=str(organization.parent.uuid) if organization.parent else None,
+        x_name_kana=organization.name_kana,
     )
     translations = _translations(organization)
     if translations:
@@ -587,6 +590,7 @@ def service_summary_to_hsds(
         else None,
         alert=service.alert,
         last_modified=_datetime(service.updated_at),
+        x_name_kana=service.name_kana,
     )
     translations = _translations(service)
     if translations:

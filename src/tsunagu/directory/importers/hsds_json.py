@@ -4,7 +4,7 @@
 Accepted: an array of services, a Page object (``{"contents": [...], ...}``), one
 service object, or NDJSON (one service per line). What HSDS has no field for in
 tsunagu travels as ``docs/hsds-mapping.md`` says (``tsunagu-*`` attributes,
-``x_translations``, ``is_demo`` metadata) and is read back here.
+``x_translations``, ``x_name_kana``, ``is_demo`` metadata) and is read back here.
 
 A service object is the whole record: a field it leaves out is empty (tsunagu's
 own exports leave out empty values), while a list it leaves out (``phones`` …) is
@@ -143,12 +143,15 @@ FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     ),
     RequiredDocument: ("document", "uri"),
 }
+# The records whose name has a kana reading (``x_name_kana``; HSDS has no field for it).
+KANA = (Organization, Service, Location)
 # Keys read elsewhere (nested lists, references) or that only repeat the nesting.
 HANDLED = {
     "id",
     "attributes",
     "metadata",
     "x_translations",
+    "x_name_kana",
     "organization",
     "organization_id",
     "service_id",
@@ -229,6 +232,18 @@ class _Reader:
                 )
                 continue
             entity.set(name, value, f"{path}.{name}")
+        if model in KANA and data.get("x_name_kana") is not None:
+            # Like x_translations: a file without the key (any other system's) leaves the
+            # stored reading alone.
+            kana = data["x_name_kana"]
+            if isinstance(kana, dict | list):
+                self.error(
+                    record,
+                    f"{path}.x_name_kana",
+                    _("Expected a single value, not a list or an object."),
+                )
+            else:
+                entity.set("name_kana", kana, f"{path}.x_name_kana")
         for key, value in data.items():
             if (
                 key not in FIELDS[model]
@@ -594,10 +609,17 @@ class _Reader:
                     _("This attribute does not apply to a place; it was not imported."),
                 )
         # A confidential place exported for the public comes without its address,
-        # position, access and area: what is not given is kept, not cleared.
+        # position, access, area and external identifier: what is not given is kept,
+        # not cleared.
         withheld = tuple(
             name
-            for name in ("transportation", "latitude", "longitude")
+            for name in (
+                "transportation",
+                "latitude",
+                "longitude",
+                "external_identifier",
+                "external_identifier_type",
+            )
             if confidential and data.get(name) in (None, "")
         )
         location = self.entity(record, Location, data, path, skip=withheld)

@@ -259,3 +259,32 @@ def test_it_keeps_translations_and_demo_flags() -> None:
     assert ServiceTranslation.objects.get(service=desk).name == "One-stop welfare consultation"
     assert Organization.objects.get(name="鎌倉市社会福祉協議会").is_demo
     assert Service.objects.get(name="ふれあいサロン").is_demo
+
+
+def test_kana_readings_travel_as_x_name_kana_and_a_file_without_them_keeps_the_stored_ones() -> (
+    None
+):
+    world = rich_directory()
+    data = exported()
+    desk = next(service for service in data if service["id"] == str(world["desk"].uuid))
+    assert desk["x_name_kana"] == world["desk"].name_kana
+    assert desk["organization"]["x_name_kana"] == world["desk"].organization.name_kana
+    office = desk["service_at_locations"][0]["location"]
+    assert office["x_name_kana"] == "かまくらしやくしょ ほんちょうしゃ"
+    shelter = next(
+        sal["location"]
+        for service in data
+        for sal in service["service_at_locations"]
+        if sal["location"]["id"] == str(world["shelter"].uuid)
+    )
+    assert "x_name_kana" not in shelter  # no reading: no key (never null)
+    desk["x_name_kana"] = "ふくしそうごうそうだんまどぐち"
+    del office["x_name_kana"]
+
+    report = load_json([desk])
+
+    assert report.errors == []
+    assert Service.objects.get(pk=world["desk"].pk).name_kana == "ふくしそうごうそうだんまどぐち"
+    assert (
+        Location.objects.get(pk=world["office"].pk).name_kana == "かまくらしやくしょ ほんちょうしゃ"
+    )
