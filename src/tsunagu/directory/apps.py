@@ -12,7 +12,9 @@ class DirectoryConfig(AppConfig):
 
         from . import demo  # noqa: F401  (registers the demo loader with core.demo)
         from .search import register_services
+        from .signals import connect as connect_signals
         from .views.staff import home_panel
 
         register_services()
+        connect_signals()
         register_panel("directory/staff/_home_panel.html", home_panel, order=20)
