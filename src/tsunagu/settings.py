@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "corsheaders",
     "tsunagu.core",
+    "tsunagu.people",
     "tsunagu.textsearch",
     "tsunagu.plans",
     "tsunagu.directory",
