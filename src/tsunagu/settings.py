@@ -265,6 +265,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"hsds": API_RATE},
+    # How many reverse proxies (nginx, a load balancer) stand in front of the app.
+    # 0: rate limits key on the connecting address and ignore X-Forwarded-For, which
+    # a client can forge; behind one proxy, 1: the address that proxy saw.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "tsunagu API",

@@ -514,6 +514,20 @@ def test_it_limits_the_rate_per_client_with_a_429(client: Client, settings: Any)
     assert client.get(f"{API}/taxonomies", REMOTE_ADDR="192.0.2.7").status_code == 200
 
 
+def test_a_forged_forwarded_for_header_does_not_reset_the_allowance(
+    client: Client, settings: Any
+) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"hsds": "2/min"},
+    }
+    for number in range(2):
+        response = client.get(f"{API}/taxonomies", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
+        assert response.status_code == 200
+    response = client.get(f"{API}/taxonomies", HTTP_X_FORWARDED_FOR="198.51.100.99")
+    assert response.status_code == 429
+
+
 def test_it_is_public_read_only_cacheable_and_open_to_other_origins(client: Client) -> None:
     response = client.get(f"{API}/services", HTTP_ORIGIN="https://example.org")
     assert response.status_code == 200
