@@ -29,9 +29,7 @@ def protecting_division(db: None) -> Organization:
 @pytest.fixture
 def protecting_worker(protecting_division: Organization) -> User:
     user = UserFactory(username="protecting_worker", display_name="共生 相談員")
-    MembershipFactory(
-        user=user, organization=protecting_division, role=Membership.Role.CASEWORKER
-    )
+    MembershipFactory(user=user, organization=protecting_division, role=Membership.Role.CASEWORKER)
     return user
 
 

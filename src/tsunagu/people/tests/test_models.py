@@ -59,7 +59,9 @@ def test_it_refuses_a_protection_that_ends_before_it_starts() -> None:
         person.full_clean()
 
 
-@pytest.mark.parametrize("kana", ["たかはし", "タカハシ", "ﾀｶﾊｼ", "ジョン＝スミス", "やまだ たろう", ""])
+@pytest.mark.parametrize(
+    "kana", ["たかはし", "タカハシ", "ﾀｶﾊｼ", "ジョン＝スミス", "やまだ たろう", ""]
+)
 def test_it_accepts_kana_readings(kana: str) -> None:
     PersonFactory.build(family_name_kana=kana).full_clean()
 
