@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms.boundfield import BoundWidget
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.core.models import Area
 
@@ -144,7 +145,7 @@ class StaffFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     area = forms.ChoiceField(label=_("Area"), required=False)
     status = forms.ChoiceField(
-        label=_("Status"),
+        label=pgettext_lazy("service status", "Status"),
         required=False,
         choices=[("", _("Any status")), *ServiceStatus.choices],
     )

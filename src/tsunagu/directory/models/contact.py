@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import HsdsRecord, at_least_one, language_code_validator
 from .location import Location, ServiceAtLocation
@@ -46,8 +47,14 @@ class Contact(HsdsRecord):
         related_name="contacts",
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
-    department = models.CharField(_("department"), max_length=200, blank=True)
+    title = models.CharField(
+        pgettext_lazy("job title of a contact person", "title"), max_length=200, blank=True
+    )
+    department = models.CharField(
+        pgettext_lazy("department a contact person works in", "department"),
+        max_length=200,
+        blank=True,
+    )
     email = models.EmailField(_("email"), blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.core.models import TimeStampedModel
 
@@ -34,7 +35,7 @@ ServiceManager = models.Manager.from_queryset(ServiceQuerySet)
 class ServiceStatus(models.TextChoices):
     """HSDS service status values, spelt as HSDS spells them."""
 
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", pgettext_lazy("service status", "active")
     INACTIVE = "inactive", _("inactive")
     DEFUNCT = "defunct", _("defunct")
     TEMPORARILY_CLOSED = "temporarily closed", _("temporarily closed")
@@ -64,7 +65,10 @@ class Service(HsdsRecord, TimeStampedModel):
     url = models.URLField(_("web page"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+        pgettext_lazy("service status", "status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.ACTIVE,
     )
     interpretation_services = models.TextField(_("interpretation services"), blank=True)
     application_process = models.TextField(_("how to apply"), blank=True)

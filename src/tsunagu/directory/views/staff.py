@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -305,7 +306,7 @@ def services_xlsx(rows: list[Service]) -> bytes:
         (_("Categories"), 30),
         (_("Who it is for"), 24),
         (_("Service areas"), 20),
-        (_("Status"), 14),
+        (pgettext("service status", "Status"), 14),
         (_("Last verified"), 14),
         (_("Verified by"), 16),
         (_("Needs checking"), 10),
