@@ -215,7 +215,7 @@ class SQLiteBackend(Backend):
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT d.object_pk, -bm25({FTS_TABLE}, {weights}) AS score "
-                f"FROM {FTS_TABLE} JOIN {DOCUMENT_TABLE} d ON d.id = {FTS_TABLE}.rowid "
+                f"FROM {FTS_TABLE} CROSS JOIN {DOCUMENT_TABLE} d ON d.id = {FTS_TABLE}.rowid "
                 f"WHERE {where} ORDER BY score DESC, d.object_pk LIMIT %s OFFSET %s",
                 [*params, limit, offset],
             )
@@ -227,7 +227,7 @@ class SQLiteBackend(Backend):
         where, params = self._where(kind, query, restrict)
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM {FTS_TABLE} JOIN {DOCUMENT_TABLE} d "
+                f"SELECT count(*) FROM {FTS_TABLE} CROSS JOIN {DOCUMENT_TABLE} d "
                 f"ON d.id = {FTS_TABLE}.rowid WHERE {where}",
                 params,
             )
