@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,8 +24,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
 from tsunagu.core.models import Area
 from tsunagu.core.tests.factories import AreaFactory
@@ -59,6 +61,17 @@ SECRET_POSTCODE = "248-0099"
 SECRET_ACCESS = "大船駅東口から徒歩4分の路地"
 SECRET_LATITUDE = Decimal("35.354321")
 SECRET_LONGITUDE = Decimal("139.531234")
+
+
+@pytest.fixture
+def japanese(english: None, settings: Any) -> Iterator[None]:
+    """Japanese pages, as a resident gets them by default (LANGUAGE_CODE = "ja"), for the
+    tests of Japanese content; the directory's conftest makes every other test English.
+    Their UI wording comes from the catalogue (``_()`` under ``translation.override("ja")``:
+    a request leaves its own language active), so a change of wording does not break them."""
+    settings.LANGUAGE_CODE = "ja"
+    with translation.override("ja"):
+        yield
 
 
 def service_url(service: Service) -> str:
@@ -224,11 +237,15 @@ def test_the_category_filter_includes_subcategories(client: Client) -> None:
     ]
 
 
+@pytest.mark.usefixtures("japanese")
 def test_the_category_choices_group_subcategories_under_their_top_level(client: Client) -> None:
     html = page_text(client.get(SEARCH))
     assert '<optgroup label="高齢・介護">' in html
-    assert '<option value="elderly">' in html
-    assert '<option value="elderly.support-centres">地域包括支援センター</option>' in html
+    group = html.split('<optgroup label="高齢・介護">', 1)[1].split("</optgroup>", 1)[0]
+    with translation.override("ja"):
+        all_of_it = _("%(category)s (all)") % {"category": "高齢・介護"}
+    assert f'<option value="elderly">{all_of_it}</option>' in group
+    assert '<option value="elderly.support-centres">地域包括支援センター</option>' in group
 
 
 def test_the_area_filter_keeps_city_wide_services(client: Client, regions: dict[str, Area]) -> None:
@@ -379,13 +396,17 @@ def test_a_card_says_where_the_words_were_found_when_not_in_the_description(
     assert "<mark>地域包括支援センター</mark>" in html
 
 
+@pytest.mark.usefixtures("japanese")
 def test_cards_show_who_where_when_how_and_the_next_step(
     client: Client, care_desk: Service
 ) -> None:
-    html = page_text(client.get(SEARCH))
+    response = client.get(SEARCH)
+    html = page_text(response)
+    with translation.override("ja"):
+        age = _("Age %(low)s and over") % {"low": 65}
 
-    assert "高齢者なんでも相談" in html
-    assert "高齢者" in html and "Age 65 and over" in html  # who for
+    assert shown_names(response) == ["高齢者なんでも相談"]
+    assert f"<dd>高齢者（{age}）</dd>" in html  # who for: the target group and the age
     assert "鎌倉市福祉センター" in html and "御成町18-10" in html  # where
     assert "9:00–17:00" in html  # when
     assert "電話か窓口でお申し込みください。" in html  # how to apply
@@ -496,24 +517,30 @@ def test_the_map_json_refuses_bad_filters(client: Client) -> None:
 
 
 # -- the service page ------------------------------------------------------------------------------
+@pytest.mark.usefixtures("japanese")
 def test_the_service_page_shows_everything(client: Client, care_desk: Service) -> None:
     html = page_text(client.get(service_url(care_desk)))
+    with translation.override("ja"):
+        age = _("Age %(low)s and over") % {"low": 65}
+        fee = _("%(amount)s yen") % {"amount": 500}
+        checked = _("Information last checked on %(date)s.") % {"date": "2025-04-01"}
+    english = get_language_info("en")["name_local"]
 
     for expected in (
         "<h1>高齢者なんでも相談</h1>",
         "鎌倉市社会福祉協議会",
         "市内に住む65歳以上の方とその家族",  # eligibility
-        "Age 65 and over",
+        f"<dd>{age}</dd>",  # not just the eligibility text, which says 65歳以上 too
         "介護保険被保険者証",  # what to bring
-        "500 yen",  # a fee
+        f"<li>訪問 {fee}</li>",  # a fee
         "9:00–17:00",  # hours
         "鎌倉駅西口から徒歩7分",  # getting there
         "車いすで入れます。",  # accessibility
         'href="tel:0467231111"',  # a phone to call
         "0467-23-1112",  # the fax, listed, not dialled
-        "English",  # a language
+        f'<span class="tag">{english}</span>',  # a language, in its own name
         'class="code">4-1-5-7</span> <span>高齢者の総合相談</span>',  # the initiative it serves
-        "Information last checked on 2025-04-01.",
+        checked,
         'data-marker data-lat="35.319225" data-lng="139.546687"',
     ):
         assert expected in html, expected
@@ -594,7 +621,13 @@ def test_japanese_text_on_english_pages_is_marked_as_japanese(
     assert 'lang="ja">未翻訳の相談</a>' in search
     assert ">Advice for older people</a>" in search
     # Japanese pages need no such marks.
-    japanese = page_text(client.get(service_url(care_desk))) + page_text(client.get(SEARCH))
+    japanese_pages = [
+        page_text(client.get(url, headers={"accept-language": "ja"}))
+        for url in (service_url(care_desk), SEARCH)
+    ]
+    for page in japanese_pages:
+        assert '<html lang="ja">' in page
+    japanese = "".join(japanese_pages)
     base_marks = ('<html lang="ja">', '<span lang="ja">つなぐ</span>')  # base.html's own
     for mark in base_marks:
         japanese = japanese.replace(mark, "")
@@ -607,6 +640,7 @@ def test_an_english_keyword_finds_the_english_text(client: Client, care_desk: Se
     assert "<mark>daily</mark> <mark>life</mark>" in page_text(response)
 
 
+@pytest.mark.usefixtures("japanese")
 def test_furigana_is_switched_on_remembered_and_switched_off(
     client: Client, care_desk: Service
 ) -> None:
@@ -629,6 +663,7 @@ def test_furigana_is_switched_on_remembered_and_switched_off(
     assert "<ruby>" not in page_text(client.get(SEARCH))
 
 
+@pytest.mark.usefixtures("japanese")
 def test_furigana_keeps_the_marks_of_a_search(client: Client, care_desk: Service) -> None:
     client.cookies[FURIGANA_COOKIE] = "1"
     html = page_text(client.get(SEARCH, {"q": "介護"}))
@@ -659,6 +694,7 @@ def test_the_csp_allows_images_from_the_tile_host(client: Client, settings: Any)
     assert "img-src 'self' data: https://*.tile.example.org;" in csp
 
 
+@pytest.mark.usefixtures("japanese")
 def test_without_a_tile_url_there_is_no_map_and_the_list_stays(
     client: Client, settings: Any, care_desk: Service
 ) -> None:
@@ -667,7 +703,7 @@ def test_without_a_tile_url_there_is_no_map_and_the_list_stays(
     html = page_text(response)
     assert "data-map" not in html.replace("data-map-url", "")
     assert "leaflet" not in html
-    assert "高齢者なんでも相談" in html
+    assert shown_names(response) == ["高齢者なんでも相談"]
     assert "img-src 'self' data:;" in response["Content-Security-Policy"]
 
 
