@@ -152,7 +152,7 @@ check: venv ## ruff (lint and format) and mypy; runs all three, fails if any fai
 	echo "== mypy src"; $(BIN)/mypy src || status=1; \
 	exit $$status
 
-bench: venv ## the benchmarks (results in bench/results/)
+bench: venv ## plan and directory-search benchmarks, SQLite and PostgreSQL if one answers (BENCH_ARGS=--help); results in bench/results/
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean: ## remove the database, caches and build files (keeps .venv)
