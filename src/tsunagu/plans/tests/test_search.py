@@ -61,7 +61,9 @@ def test_changing_a_department_reindexes_its_initiative(kamakura_plan: Any) -> N
     assert codes("ケア連携推進室") == ["4-1-5-7"]
 
 
-def test_search_page_explains_and_highlights(kamakura_plan: Any, plan_owner_officer: Any, client: Client) -> None:
+def test_search_page_explains_and_highlights(
+    kamakura_plan: Any, plan_owner_officer: Any, client: Client
+) -> None:
     client.force_login(plan_owner_officer)
     response = client.get(reverse("plans:search"), {"q": "だぶるけあ"})
     page = response.content.decode()
@@ -69,20 +71,26 @@ def test_search_page_explains_and_highlights(kamakura_plan: Any, plan_owner_offi
     assert "<mark>" in page
 
 
-def test_search_by_code_puts_the_initiative_first(kamakura_plan: Any, plan_owner_officer: Any, client: Client) -> None:
+def test_search_by_code_puts_the_initiative_first(
+    kamakura_plan: Any, plan_owner_officer: Any, client: Client
+) -> None:
     client.force_login(plan_owner_officer)
     response = client.get(reverse("plans:search"), {"q": "４-１-５-７"})
     assert response.context["results"][0]["initiative"].code == "4-1-5-7"
 
 
-def test_sentence_query_is_relaxed_and_says_so(kamakura_plan: Any, plan_owner_officer: Any, client: Client) -> None:
+def test_sentence_query_is_relaxed_and_says_so(
+    kamakura_plan: Any, plan_owner_officer: Any, client: Client
+) -> None:
     client.force_login(plan_owner_officer)
     response = client.get(reverse("plans:search"), {"q": "母の介護と子育てが重なって大変です"})
     assert response.context["relaxed"]
     assert response.context["results"]
 
 
-def test_search_page_query_count_is_constant(kamakura_plan: Any, plan_owner_officer: Any, client: Client) -> None:
+def test_search_page_query_count_is_constant(
+    kamakura_plan: Any, plan_owner_officer: Any, client: Client
+) -> None:
     client.force_login(plan_owner_officer)
 
     def count(q: str) -> tuple[int, int]:
