@@ -209,9 +209,13 @@ def parse(
             )
             all_terms.update(exact)
             if synonyms is not None:
+                # A variant stands together only when the words did: inside a typed
+                # sentence it is, like the sentence, a set of words (and relaxing
+                # the query can then split it into words too).
+                together = alternatives[0].phrase
                 for variant in _synonym_variants(exact, synonyms):
                     alternatives.append(
-                        Alternative(terms=variant, source=Source.SYNONYM, phrase=True)
+                        Alternative(terms=variant, source=Source.SYNONYM, phrase=together)
                     )
                     all_terms.update(variant)
         if is_kana(word) and len(word) <= MAX_READING_CHARS:

@@ -119,3 +119,11 @@ def test_unquoted_compound_loosens_but_quoted_phrase_does_not() -> None:
 def test_prefix_only_when_one_character_is_typed() -> None:
     (clause,) = parse("お金").clauses
     assert not clause.alternatives[0].prefix
+
+
+def test_synonyms_inside_a_sentence_are_word_sets_that_relax_into_words() -> None:
+    table = build_synonym_table([["子育て", "育児"]])
+    query = parse("母の介護と子育てが重なって大変です", synonyms=lambda terms: table.get(terms, []))
+    synonym = [alt for alt in query.clauses[0].alternatives if alt.source is Source.SYNONYM]
+    assert synonym and not synonym[0].phrase
+    assert ("育児",) in {alt.terms for alt in query.relaxed().clauses[0].alternatives}
