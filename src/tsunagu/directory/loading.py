@@ -38,7 +38,7 @@ from tsunagu.textsearch.index import deferred_indexing
 
 from .importers.batch import ROW, Entity, ImportBatch, Ref, RowError, ServiceRecord
 from .importers.cells import CellError, split_address
-from .importers.hours import rule_key
+from .importers.hours import RULE_FIELDS, rule_key
 from .models import (
     Address,
     Contact,
@@ -831,24 +831,7 @@ def _state(instance: models.Model) -> dict[str, Any]:
 def _as_schedule_values(values: dict[str, Any]) -> dict[str, Any]:
     probe = Schedule()
     result: dict[str, Any] = {}
-    for name in (
-        "freq",
-        "byday",
-        "bymonthday",
-        "interval",
-        "dtstart",
-        "until",
-        "count",
-        "wkst",
-        "valid_from",
-        "valid_to",
-        "timezone",
-        "opens_at",
-        "closes_at",
-        "open_24h",
-        "closed_on_holidays",
-        "closed_year_end",
-    ):
+    for name in RULE_FIELDS:
         raw = values.get(name)
         try:
             model_field = cast(models.Field[Any, Any], Schedule._meta.get_field(name))
