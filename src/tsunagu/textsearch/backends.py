@@ -8,11 +8,12 @@ chosen by its vendor; both run inside the caller's transaction.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
@@ -41,7 +42,7 @@ class Hit:
     score: float
 
 
-class Backend:
+class Backend(ABC):
     vendor = ""
 
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
@@ -49,25 +50,31 @@ class Backend:
 
     # Schema -------------------------------------------------------------------
 
+    @abstractmethod
     def create_schema(self) -> None:
-        raise NotImplementedError
+        """Create the index structure (run by migration textsearch/0002)."""
 
+    @abstractmethod
     def drop_schema(self) -> None:
-        raise NotImplementedError
+        """Remove the index structure (the migration's reverse)."""
 
     # Writing --------------------------------------------------------------------
 
+    @abstractmethod
     def write(self, rows: Iterable[IndexRow]) -> int:
-        raise NotImplementedError
+        """Write (replace) the index rows; returns how many."""
 
+    @abstractmethod
     def delete(self, kind: str, object_pks: Iterable[int]) -> None:
-        raise NotImplementedError
+        """Remove the rows of these records."""
 
+    @abstractmethod
     def clear(self, kind: str | None = None) -> None:
-        raise NotImplementedError
+        """Remove every row (of one kind, or all)."""
 
     # Reading --------------------------------------------------------------------
 
+    @abstractmethod
     def search(
         self,
         kind: str,
@@ -77,10 +84,11 @@ class Backend:
         offset: int = 0,
         restrict: QuerySet[Any] | None = None,
     ) -> list[Hit]:
-        raise NotImplementedError
+        """One page of records matching `query`, best first."""
 
+    @abstractmethod
     def count(self, kind: str, query: Query, *, restrict: QuerySet[Any] | None = None) -> int:
-        raise NotImplementedError
+        """How many records match `query`."""
 
     # Helpers --------------------------------------------------------------------
 
@@ -375,6 +383,6 @@ def backend_for(using: str = "default") -> Backend:
     try:
         return BACKENDS[connection.vendor](connection)
     except KeyError:
-        raise NotImplementedError(
+        raise ImproperlyConfigured(
             f"tsunagu's search supports SQLite and PostgreSQL, not {connection.vendor}"
         ) from None
